@@ -1,0 +1,120 @@
+//! Writing a [`Feedback`] as JSON without serde, so the widget ships no JSON library.
+
+use crate::Feedback;
+use std::fmt::Write;
+
+fn string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // `<` is escaped too so a payload pasted into HTML can never close a <script> tag.
+            c if (c as u32) < 0x20 || c == '<' || c == '\u{2028}' || c == '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends `"key":` after a comma when the object already has a member.
+fn key(out: &mut String, name: &str) {
+    if !out.ends_with('{') {
+        out.push(',');
+    }
+    string(out, name);
+    out.push(':');
+}
+
+impl Feedback {
+    /// The payload as compact JSON, member names as in the JSON Schema.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(512 + self.comment.len());
+        out.push('{');
+        key(&mut out, "id");
+        string(&mut out, &self.id);
+        key(&mut out, "schema_version");
+        let _ = write!(out, "{}", self.schema_version);
+        key(&mut out, "rating");
+        let _ = write!(out, "{}", self.rating);
+        key(&mut out, "scale");
+        let _ = write!(out, "{}", self.scale);
+        key(&mut out, "comment");
+        string(&mut out, &self.comment);
+        key(&mut out, "email");
+        match &self.email {
+            Some(email) => string(&mut out, email),
+            None => out.push_str("null"),
+        }
+        key(&mut out, "page");
+        out.push('{');
+        key(&mut out, "url");
+        string(&mut out, &self.page.url);
+        key(&mut out, "title");
+        string(&mut out, &self.page.title);
+        key(&mut out, "referrer");
+        string(&mut out, &self.page.referrer);
+        out.push('}');
+        key(&mut out, "locale");
+        string(&mut out, &self.locale);
+        key(&mut out, "user_agent");
+        string(&mut out, &self.user_agent);
+        key(&mut out, "viewport");
+        out.push('{');
+        key(&mut out, "width");
+        let _ = write!(out, "{}", self.viewport.width);
+        key(&mut out, "height");
+        let _ = write!(out, "{}", self.viewport.height);
+        out.push('}');
+        key(&mut out, "created_at");
+        string(&mut out, &self.created_at);
+        key(&mut out, "widget_version");
+        string(&mut out, &self.widget_version);
+        key(&mut out, "honeypot");
+        string(&mut out, &self.honeypot);
+        out.push('}');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::tests::sample;
+    use serde_json::Value;
+
+    #[test]
+    fn json_parses_back_to_the_same_values() {
+        let mut f = sample();
+        f.comment = "quote \" backslash \\ tab \t nul \u{0} bell \u{7} </script> \u{2028} emoji 🎉".into();
+        let v: Value = serde_json::from_str(&f.to_json()).expect("valid JSON");
+        assert_eq!(v["comment"], f.comment.as_str());
+        assert_eq!(v["rating"], 2);
+        assert_eq!(v["scale"], 5);
+        assert_eq!(v["email"], "ana@example.com");
+        assert_eq!(v["page"]["url"], "https://shop.example/cart?x=1");
+        assert_eq!(v["page"]["title"], "Cart — Shop");
+        assert_eq!(v["viewport"]["width"], 390);
+        assert_eq!(v["schema_version"], 1);
+        assert!(!f.to_json().contains("</script>"));
+    }
+
+    #[test]
+    fn missing_email_is_null() {
+        let f = crate::Feedback { email: None, ..sample() };
+        let v: Value = serde_json::from_str(&f.to_json()).expect("valid JSON");
+        assert!(v["email"].is_null());
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_reads_what_to_json_writes() {
+        let f = sample();
+        let back: crate::Feedback = serde_json::from_str(&f.to_json()).expect("parses");
+        assert_eq!(back, f);
+    }
+}
