@@ -1,0 +1,472 @@
+//! The owner's configuration: reading it from `data-*` attributes or `Platinum.init({...})`, and validating it.
+//!
+//! Both sources go through [`Config::parse`], so an attribute and an option with the same meaning
+//! are checked by the same code. A missing or unusable endpoint is an error (the widget does not
+//! render); any other bad value is a [`ConfigWarning`] and its default is used.
+
+use crate::i18n::{Lang, Strings};
+
+/// Most characters accepted for an owner's text override (label, title, prompt).
+pub const MAX_TEXT_CHARS: usize = 120;
+
+/// Where the configuration came from; decides how keys are named in messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `data-*` attributes on the `<script>` tag.
+    Attributes,
+    /// The object given to `Platinum.init`.
+    Options,
+}
+
+/// A configuration key, named as an option (`askEmail`) or attribute (`data-ask-email`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    option: &'static str,
+    attribute: &'static str,
+}
+
+impl Key {
+    const fn new(option: &'static str, attribute: &'static str) -> Key {
+        Key { option, attribute }
+    }
+
+    /// The key's name as the owner wrote it for `source`.
+    pub fn name(self, source: Source) -> &'static str {
+        match source {
+            Source::Attributes => self.attribute,
+            Source::Options => self.option,
+        }
+    }
+}
+
+const ENDPOINT: Key = Key::new("endpoint", "data-endpoint");
+const LANG: Key = Key::new("lang", "data-lang");
+const THEME: Key = Key::new("theme", "data-theme");
+const POSITION: Key = Key::new("position", "data-position");
+const ACCENT: Key = Key::new("accent", "data-accent");
+const LABEL: Key = Key::new("label", "data-label");
+const TITLE: Key = Key::new("title", "data-title");
+const PROMPT: Key = Key::new("prompt", "data-prompt");
+const ASK_EMAIL: Key = Key::new("askEmail", "data-ask-email");
+
+/// Every key the widget reads; the names are those of `HTMLElement.dataset` and `Platinum.init`.
+pub const KEYS: [Key; 9] = [ENDPOINT, LANG, THEME, POSITION, ACCENT, LABEL, TITLE, PROMPT, ASK_EMAIL];
+
+/// Colour scheme of the widget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Follows the visitor's `prefers-color-scheme`.
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// The corner the launcher sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// Bottom right, the default.
+    BottomRight,
+    /// Bottom left.
+    BottomLeft,
+    /// Top right.
+    TopRight,
+    /// Top left.
+    TopLeft,
+}
+
+impl Position {
+    /// The value as written in configuration, also used as a CSS class.
+    pub fn name(self) -> &'static str {
+        match self {
+            Position::BottomRight => "bottom-right",
+            Position::BottomLeft => "bottom-left",
+            Position::TopRight => "top-right",
+            Position::TopLeft => "top-left",
+        }
+    }
+}
+
+/// An accent colour as `#rrggbb`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accent {
+    /// Red, green, blue.
+    pub rgb: [u8; 3],
+}
+
+impl Accent {
+    /// The default accent: dark enough for white text at WCAG AA on it.
+    pub const DEFAULT: Accent = Accent { rgb: [0x43, 0x38, 0xca] };
+
+    /// Parses `#rgb` or `#rrggbb`.
+    pub fn parse(s: &str) -> Option<Accent> {
+        let hex = s.trim().strip_prefix('#')?;
+        let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+        let b = hex.as_bytes();
+        let rgb = match b.len() {
+            3 => [digit(b[0])? * 17, digit(b[1])? * 17, digit(b[2])? * 17],
+            6 => [digit(b[0])? * 16 + digit(b[1])?, digit(b[2])? * 16 + digit(b[3])?, digit(b[4])? * 16 + digit(b[5])?],
+            _ => return None,
+        };
+        Some(Accent { rgb })
+    }
+
+    /// `#rrggbb`.
+    pub fn css(self) -> String {
+        let [r, g, b] = self.rgb;
+        format!("#{r:02x}{g:02x}{b:02x}")
+    }
+
+    /// Black or white, whichever reads better on the accent (WCAG relative luminance).
+    pub fn text_css(self) -> &'static str {
+        let linear = |c: u8| {
+            let c = f32::from(c) / 255.0;
+            if c <= 0.040_45 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        let [r, g, b] = self.rgb;
+        let luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+        // White wins when its contrast (1.05 / (L + 0.05)) beats black's ((L + 0.05) / 0.05).
+        if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 { "#ffffff" } else { "#000000" }
+    }
+}
+
+/// The validated configuration the widget runs with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Where responses are POSTed: an absolute http(s) URL or a path on this site.
+    pub endpoint: String,
+    /// The language spoken.
+    pub lang: Lang,
+    /// The colour scheme.
+    pub theme: Theme,
+    /// The launcher's corner.
+    pub position: Position,
+    /// The accent colour.
+    pub accent: Accent,
+    /// Launcher text.
+    pub label: String,
+    /// Dialog title.
+    pub title: String,
+    /// Text box label.
+    pub prompt: String,
+    /// Whether to offer the email field.
+    pub ask_email: bool,
+}
+
+/// A configuration the widget cannot run with; it does not render.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// No endpoint was given.
+    #[error("{key} is missing: set it to the URL that receives feedback, e.g. https://api.example.com/feedback")]
+    MissingEndpoint {
+        /// `data-endpoint` or `endpoint`.
+        key: &'static str,
+    },
+    /// The endpoint is not an http(s) URL or site path.
+    #[error("{key} \"{value}\" is not usable: expected an http(s) URL such as https://api.example.com/feedback, or a path on this site such as /feedback")]
+    BadEndpoint {
+        /// `data-endpoint` or `endpoint`.
+        key: &'static str,
+        /// What was given.
+        value: String,
+    },
+}
+
+/// An optional value that was not usable; the default is used instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigWarning {
+    /// A value outside the allowed set.
+    #[error("{key} \"{value}\" is not supported; allowed: {allowed}. Using \"{default}\".")]
+    Unsupported {
+        /// The key as the owner wrote it.
+        key: &'static str,
+        /// What was given.
+        value: String,
+        /// The allowed values, in words.
+        allowed: &'static str,
+        /// What is used instead.
+        default: String,
+    },
+    /// A text override too long to fit the widget.
+    #[error("{key} is {got} characters; at most {max} fit. Using the default text.")]
+    TooLong {
+        /// The key as the owner wrote it.
+        key: &'static str,
+        /// Its length.
+        got: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A key the widget does not know, likely a typo.
+    #[error("{key} is not a Platinum option and is ignored; known: {known}.")]
+    Unknown {
+        /// The key as the owner wrote it.
+        key: String,
+        /// The known keys for this source.
+        known: String,
+    },
+}
+
+/// A configuration read and checked: what to run with and what to warn about.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The configuration to run with.
+    pub config: Config,
+    /// One line for the console per unusable optional value.
+    pub warnings: Vec<ConfigWarning>,
+}
+
+impl Config {
+    /// Reads and validates a configuration.
+    ///
+    /// `entries` are the owner's `(key, value)` pairs, keys as in `HTMLElement.dataset`
+    /// (`askEmail`); `preferred_langs` are the visitor's `navigator.languages`.
+    pub fn parse<'a>(
+        source: Source,
+        entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+        preferred_langs: &[String],
+    ) -> Result<Parsed, ConfigError> {
+        let mut values: [Option<&str>; KEYS.len()] = [None; KEYS.len()];
+        let mut warnings = Vec::new();
+        for (key, value) in entries {
+            match KEYS.iter().position(|k| k.option == key) {
+                Some(i) => values[i] = Some(value),
+                None => warnings.push(ConfigWarning::Unknown {
+                    key: match source {
+                        Source::Attributes => format!("data-{}", kebab(key)),
+                        Source::Options => key.to_owned(),
+                    },
+                    known: KEYS.iter().map(|k| k.name(source)).collect::<Vec<_>>().join(", "),
+                }),
+            }
+        }
+        let get = |key: Key| KEYS.iter().position(|k| *k == key).and_then(|i| values[i]).map(str::trim);
+
+        let endpoint = match get(ENDPOINT) {
+            None | Some("") => return Err(ConfigError::MissingEndpoint { key: ENDPOINT.name(source) }),
+            Some(e) if !is_endpoint(e) => {
+                return Err(ConfigError::BadEndpoint { key: ENDPOINT.name(source), value: e.to_owned() });
+            }
+            Some(e) => e.to_owned(),
+        };
+
+        let browser_lang = || Lang::negotiate(preferred_langs.iter().map(String::as_str));
+        let lang = match get(LANG) {
+            None | Some("") => browser_lang(),
+            Some(tag) => Lang::from_tag(tag).unwrap_or_else(|| {
+                let fallback = browser_lang();
+                warnings.push(ConfigWarning::Unsupported {
+                    key: LANG.name(source),
+                    value: tag.to_owned(),
+                    allowed: "en, es, fr, de, pt (region subtags like pt-BR are fine)",
+                    default: fallback.tag().to_owned(),
+                });
+                fallback
+            }),
+        };
+
+        let mut choose = |key: Key, allowed: &'static str, names: &[&str], default: usize| -> usize {
+            match get(key) {
+                None | Some("") => default,
+                Some(v) => names.iter().position(|n| n.eq_ignore_ascii_case(v)).unwrap_or_else(|| {
+                    warnings.push(ConfigWarning::Unsupported {
+                        key: key.name(source),
+                        value: v.to_owned(),
+                        allowed,
+                        default: names[default].to_owned(),
+                    });
+                    default
+                }),
+            }
+        };
+        let theme = [Theme::Auto, Theme::Light, Theme::Dark][choose(THEME, "auto, light, dark", &["auto", "light", "dark"], 0)];
+        let position = [Position::BottomRight, Position::BottomLeft, Position::TopRight, Position::TopLeft][choose(
+            POSITION,
+            "bottom-right, bottom-left, top-right, top-left",
+            &["bottom-right", "bottom-left", "top-right", "top-left"],
+            0,
+        )];
+        let ask_email = choose(ASK_EMAIL, "true, false", &["false", "true"], 0) == 1;
+
+        let accent = match get(ACCENT) {
+            None | Some("") => Accent::DEFAULT,
+            Some(v) => Accent::parse(v).unwrap_or_else(|| {
+                warnings.push(ConfigWarning::Unsupported {
+                    key: ACCENT.name(source),
+                    value: v.to_owned(),
+                    allowed: "a hex colour like #4338ca or #43c",
+                    default: Accent::DEFAULT.css(),
+                });
+                Accent::DEFAULT
+            }),
+        };
+
+        let strings: &Strings = lang.strings();
+        let mut text = |key: Key, default: &str| -> String {
+            match get(key) {
+                None | Some("") => default.to_owned(),
+                Some(v) if v.chars().count() > MAX_TEXT_CHARS => {
+                    warnings.push(ConfigWarning::TooLong { key: key.name(source), got: v.chars().count(), max: MAX_TEXT_CHARS });
+                    default.to_owned()
+                }
+                Some(v) => v.to_owned(),
+            }
+        };
+        let label = text(LABEL, strings.label);
+        let title = text(TITLE, strings.title);
+        let prompt = text(PROMPT, strings.prompt);
+
+        Ok(Parsed { config: Config { endpoint, lang, theme, position, accent, label, title, prompt, ask_email }, warnings })
+    }
+}
+
+/// `askEmail` → `ask-email`, as the browser maps `dataset` keys back to attributes.
+fn kebab(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 2);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// An absolute http(s) URL with a host, or a path on this site; never `javascript:` and the like.
+fn is_endpoint(s: &str) -> bool {
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    let host_part = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")).or_else(|| lower.strip_prefix("//"));
+    match host_part {
+        Some(rest) => rest.split(['/', '?', '#']).next().is_some_and(|host| !host.is_empty()),
+        None => s.starts_with('/'),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(source: Source, entries: &[(&str, &str)]) -> Result<Parsed, ConfigError> {
+        Config::parse(source, entries.iter().copied(), &["en-US".to_owned()])
+    }
+
+    fn ok(entries: &[(&str, &str)]) -> Parsed {
+        parse(Source::Attributes, entries).expect("valid configuration")
+    }
+
+    const EP: (&str, &str) = ("endpoint", "https://api.example.com/feedback");
+
+    #[test]
+    fn defaults_with_only_an_endpoint() {
+        let p = ok(&[EP]);
+        assert!(p.warnings.is_empty());
+        let c = p.config;
+        assert_eq!(c.endpoint, "https://api.example.com/feedback");
+        assert_eq!((c.lang, c.theme, c.position, c.accent, c.ask_email), (Lang::En, Theme::Auto, Position::BottomRight, Accent::DEFAULT, false));
+        assert_eq!((c.label.as_str(), c.title.as_str(), c.prompt.as_str()), ("Feedback", "How are we doing?", "How can we get better?"));
+    }
+
+    #[test]
+    fn every_option_is_read() {
+        let c = ok(&[
+            EP, ("lang", "fr-CA"), ("theme", "dark"), ("position", "top-left"), ("accent", "#0A7"),
+            ("label", "Avis"), ("title", "Alors ?"), ("prompt", "Mieux ?"), ("askEmail", "true"),
+        ])
+        .config;
+        assert_eq!((c.lang, c.theme, c.position), (Lang::Fr, Theme::Dark, Position::TopLeft));
+        assert_eq!(c.accent.css(), "#00aa77");
+        assert_eq!((c.label.as_str(), c.title.as_str(), c.prompt.as_str(), c.ask_email), ("Avis", "Alors ?", "Mieux ?", true));
+        for (value, theme) in [("light", Theme::Light), ("AUTO", Theme::Auto)] {
+            assert_eq!(ok(&[EP, ("theme", value)]).config.theme, theme);
+        }
+        for (value, position) in [("bottom-left", Position::BottomLeft), ("top-right", Position::TopRight), ("bottom-right", Position::BottomRight)] {
+            assert_eq!(ok(&[EP, ("position", value)]).config.position, position);
+        }
+        assert!(!ok(&[EP, ("askEmail", "false")]).config.ask_email);
+    }
+
+    #[test]
+    fn missing_or_bad_endpoint_is_an_error_naming_the_attribute() {
+        let err = parse(Source::Attributes, &[("lang", "en")]).unwrap_err();
+        assert_eq!(err, ConfigError::MissingEndpoint { key: "data-endpoint" });
+        assert!(err.to_string().starts_with("data-endpoint is missing"));
+        assert_eq!(parse(Source::Options, &[("endpoint", "  ")]).unwrap_err(), ConfigError::MissingEndpoint { key: "endpoint" });
+        for bad in ["javascript:alert(1)", "ftp://x.example/f", "https://", "feedback", "https://a b.example/"] {
+            let err = parse(Source::Attributes, &[("endpoint", bad)]).unwrap_err();
+            assert!(matches!(err, ConfigError::BadEndpoint { key: "data-endpoint", .. }), "{bad}");
+            assert!(err.to_string().contains(bad), "{err}");
+        }
+        for good in ["http://127.0.0.1:8080/api/feedback", "/api/feedback", "//api.example.com/f", "HTTPS://API.EXAMPLE.COM"] {
+            assert_eq!(ok(&[("endpoint", good)]).config.endpoint, good);
+        }
+    }
+
+    #[test]
+    fn bad_optional_values_warn_and_use_the_default() {
+        let p = ok(&[EP, ("position", "middle"), ("theme", "sepia"), ("accent", "red"), ("askEmail", "yes"), ("lang", "xx")]);
+        let c = &p.config;
+        assert_eq!((c.position, c.theme, c.accent, c.ask_email, c.lang), (Position::BottomRight, Theme::Auto, Accent::DEFAULT, false, Lang::En));
+        let lines: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(lines.len(), 5, "{lines:?}");
+        assert!(lines.contains(&"data-position \"middle\" is not supported; allowed: bottom-right, bottom-left, top-right, top-left. Using \"bottom-right\".".to_owned()));
+        assert!(lines.iter().any(|l| l.starts_with("data-theme \"sepia\"") && l.contains("auto, light, dark")));
+        assert!(lines.iter().any(|l| l.starts_with("data-accent \"red\"") && l.contains("#4338ca")));
+        assert!(lines.iter().any(|l| l.starts_with("data-ask-email \"yes\"") && l.contains("true, false")));
+        assert!(lines.iter().any(|l| l.starts_with("data-lang \"xx\"") && l.contains("en, es, fr, de, pt")));
+    }
+
+    #[test]
+    fn options_are_named_as_options() {
+        let p = parse(Source::Options, &[EP, ("askEmail", "maybe"), ("colour", "#fff")]).expect("valid");
+        let lines: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines.iter().any(|l| l.starts_with("askEmail \"maybe\"")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.starts_with("colour is not a Platinum option") && l.contains("askEmail")), "{lines:?}");
+        let p = ok(&[EP, ("askEmails", "true")]);
+        assert!(p.warnings[0].to_string().starts_with("data-ask-emails is not a Platinum option"), "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn language_comes_from_the_browser_unless_set() {
+        let prefs = ["nl".to_owned(), "pt-PT".to_owned()];
+        let p = Config::parse(Source::Attributes, [EP], &prefs).expect("valid");
+        assert_eq!(p.config.lang, Lang::Pt);
+        assert_eq!(p.config.title, "Como estamos indo?");
+        let p = Config::parse(Source::Attributes, [EP, ("lang", "de")], &prefs).expect("valid");
+        assert_eq!((p.config.lang, p.config.label.as_str()), (Lang::De, "Feedback"));
+        let p = Config::parse(Source::Attributes, [EP, ("lang", "zz")], &prefs).expect("valid");
+        assert_eq!(p.config.lang, Lang::Pt, "an unsupported data-lang falls back to the browser's");
+        let p = Config::parse(Source::Attributes, [EP], &["ja".to_owned()]).expect("valid");
+        assert_eq!(p.config.lang, Lang::En);
+    }
+
+    #[test]
+    fn text_overrides_are_trimmed_and_bounded() {
+        let c = ok(&[EP, ("title", "  Hi there  "), ("label", "")]).config;
+        assert_eq!((c.title.as_str(), c.label.as_str()), ("Hi there", "Feedback"));
+        let long = "x".repeat(MAX_TEXT_CHARS + 1);
+        let p = ok(&[EP, ("prompt", long.as_str())]);
+        assert_eq!(p.config.prompt, "How can we get better?");
+        assert_eq!(p.warnings[0].to_string(), "data-prompt is 121 characters; at most 120 fit. Using the default text.");
+        let markup = ok(&[EP, ("label", "<b>hi</b>")]).config;
+        assert_eq!(markup.label, "<b>hi</b>", "text is kept verbatim; the DOM layer sets it as text, never HTML");
+    }
+
+    #[test]
+    fn accent_parsing_and_readable_text() {
+        assert_eq!(Accent::parse("#fff"), Some(Accent { rgb: [255, 255, 255] }));
+        assert_eq!(Accent::parse("#1A2b3C").map(Accent::css).as_deref(), Some("#1a2b3c"));
+        for bad in ["fff", "#ff", "#ggg", "#12345", "#1234567", "rgb(0,0,0)", "#fff;}"] {
+            assert_eq!(Accent::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Accent::DEFAULT.text_css(), "#ffffff");
+        assert_eq!(Accent::parse("#ffff00").map(Accent::text_css), Some("#000000"));
+        assert_eq!(Accent::parse("#000").map(Accent::text_css), Some("#ffffff"));
+    }
+}

@@ -1,0 +1,355 @@
+//! The widget's state machine: what the visitor has entered and where their response is.
+//!
+//! The DOM layer turns clicks and keys into [`Event`]s and renders the [`Widget`] after each one;
+//! the machine answers with a [`Command`] when the outside world must act (deliver a response).
+//! Nothing the visitor typed is dropped until their response is delivered or safely stored.
+
+use platinum_payload::{Feedback, Page, SCALE, SCHEMA_VERSION, Viewport, is_email};
+
+/// Where the visitor's response is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The form is being filled in.
+    Editing,
+    /// The response is on its way to the endpoint.
+    Sending,
+    /// The endpoint confirmed it.
+    Thanked,
+    /// Stored in the browser; it will be delivered when the endpoint can be reached.
+    Saved,
+    /// Delivery failed; the form keeps what was typed and offers to try again.
+    Failed,
+    /// The endpoint refused the response for good (a 4xx other than 408/429).
+    Refused,
+}
+
+/// Why the form cannot be sent yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalid {
+    /// No rating chosen; the rating is required.
+    NeedRating,
+    /// The email field holds something that is not an address.
+    BadEmail,
+}
+
+/// Facts about the visitor's page, gathered by the DOM layer when Send is pressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    /// A fresh UUID v4, used if this press starts a new response.
+    pub id: String,
+    /// Now, RFC 3339 UTC.
+    pub created_at: String,
+    /// The page.
+    pub page: Page,
+    /// `navigator.userAgent`.
+    pub user_agent: String,
+    /// The window size.
+    pub viewport: Viewport,
+    /// The hidden honeypot field's value.
+    pub honeypot: String,
+}
+
+/// Something the visitor or the network did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The launcher was pressed.
+    Open,
+    /// Escape or the close button.
+    Close,
+    /// A rating point was chosen, 1 to [`SCALE`].
+    Rate(u8),
+    /// The text box changed.
+    Comment(String),
+    /// The email field changed.
+    Email(String),
+    /// Send (or Try again) was pressed.
+    Submit(Context),
+    /// The endpoint answered 2xx.
+    Delivered,
+    /// The response is stored in the browser and will be retried later.
+    Saved,
+    /// Delivery failed and may succeed later.
+    Failed,
+    /// The endpoint refused the response; sending it again will not help.
+    Refused,
+}
+
+/// What the outside world must do after an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Deliver this response to the endpoint.
+    Deliver(Feedback),
+}
+
+/// The whole state of one widget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Widget {
+    /// Whether the dialog is showing.
+    pub open: bool,
+    /// Where the current response is.
+    pub phase: Phase,
+    /// The chosen rating point, if any.
+    pub rating: Option<u8>,
+    /// The text box's content.
+    pub comment: String,
+    /// The email field's content.
+    pub email: String,
+    /// Why the last Send was not accepted, until the visitor fixes it.
+    pub invalid: Option<Invalid>,
+    /// The response last handed out for delivery; kept so a retry reuses its id.
+    pending: Option<Feedback>,
+    locale: &'static str,
+    widget_version: &'static str,
+    ask_email: bool,
+}
+
+impl Widget {
+    /// A closed widget with an empty form.
+    pub fn new(locale: &'static str, widget_version: &'static str, ask_email: bool) -> Widget {
+        Widget {
+            open: false,
+            phase: Phase::Editing,
+            rating: None,
+            comment: String::new(),
+            email: String::new(),
+            invalid: None,
+            pending: None,
+            locale,
+            widget_version,
+            ask_email,
+        }
+    }
+
+    /// Whether the form's fields can be changed now.
+    pub fn editable(&self) -> bool {
+        matches!(self.phase, Phase::Editing | Phase::Failed)
+    }
+
+    /// Applies one event; returns what must be done next, if anything.
+    pub fn update(&mut self, event: Event) -> Option<Command> {
+        match event {
+            Event::Open => {
+                if matches!(self.phase, Phase::Thanked | Phase::Saved | Phase::Refused) {
+                    self.start_over();
+                }
+                self.open = true;
+            }
+            Event::Close => self.open = false,
+            Event::Rate(point) if self.editable() && (1..=SCALE).contains(&point) => {
+                self.rating = Some(point);
+                if self.invalid == Some(Invalid::NeedRating) {
+                    self.invalid = None;
+                }
+            }
+            Event::Comment(text) if self.editable() => self.comment = text,
+            Event::Email(text) if self.editable() => {
+                self.email = text;
+                if self.invalid == Some(Invalid::BadEmail) {
+                    self.invalid = None;
+                }
+            }
+            Event::Submit(context) if self.editable() => return self.submit(context),
+            Event::Delivered if self.phase == Phase::Sending => {
+                self.phase = Phase::Thanked;
+                self.pending = None;
+            }
+            Event::Saved if self.phase == Phase::Sending => self.phase = Phase::Saved,
+            Event::Failed if self.phase == Phase::Sending => self.phase = Phase::Failed,
+            Event::Refused if self.phase == Phase::Sending => {
+                self.phase = Phase::Refused;
+                self.pending = None;
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn submit(&mut self, context: Context) -> Option<Command> {
+        let Some(rating) = self.rating else {
+            self.invalid = Some(Invalid::NeedRating);
+            return None;
+        };
+        let email = self.email.trim();
+        let email = if self.ask_email && !email.is_empty() { Some(email.to_owned()) } else { None };
+        if email.as_deref().is_some_and(|e| !is_email(e)) {
+            self.invalid = Some(Invalid::BadEmail);
+            return None;
+        }
+        self.invalid = None;
+        let comment = self.comment.trim().to_owned();
+        // A retry of an unchanged response keeps its id, so the receiver can drop a duplicate
+        // whose first delivery did arrive; an edited response is a new one.
+        let same = self.pending.as_ref().is_some_and(|p| p.rating == rating && p.comment == comment && p.email == email);
+        if !same {
+            self.pending = Some(Feedback {
+                id: context.id,
+                schema_version: SCHEMA_VERSION,
+                rating,
+                scale: SCALE,
+                comment,
+                email,
+                page: context.page,
+                locale: self.locale.to_owned(),
+                user_agent: context.user_agent,
+                viewport: context.viewport,
+                created_at: context.created_at,
+                widget_version: self.widget_version.to_owned(),
+                honeypot: context.honeypot,
+            });
+        }
+        self.phase = Phase::Sending;
+        self.pending.clone().map(Command::Deliver)
+    }
+
+    fn start_over(&mut self) {
+        self.phase = Phase::Editing;
+        self.rating = None;
+        self.comment.clear();
+        self.email.clear();
+        self.invalid = None;
+        self.pending = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(id: &str) -> Context {
+        Context {
+            id: id.to_owned(),
+            created_at: "2026-11-23T10:00:00.000Z".into(),
+            page: Page { url: "https://shop.example/".into(), title: "Shop".into(), referrer: String::new() },
+            user_agent: "test".into(),
+            viewport: Viewport { width: 800, height: 600 },
+            honeypot: String::new(),
+        }
+    }
+
+    const ID1: &str = "00000000-0000-4000-8000-000000000001";
+    const ID2: &str = "00000000-0000-4000-8000-000000000002";
+
+    fn deliver(cmd: Option<Command>) -> Feedback {
+        match cmd {
+            Some(Command::Deliver(f)) => f,
+            None => panic!("expected a delivery"),
+        }
+    }
+
+    fn filled(ask_email: bool) -> Widget {
+        let mut w = Widget::new("en", "0.1.0", ask_email);
+        w.update(Event::Open);
+        w.update(Event::Rate(2));
+        w.update(Event::Comment("  The search is slow.  ".into()));
+        w
+    }
+
+    #[test]
+    fn closed_open_sending_thanked() {
+        let mut w = Widget::new("en", "0.1.0", false);
+        assert!(!w.open);
+        w.update(Event::Open);
+        assert!(w.open && w.phase == Phase::Editing);
+        w.update(Event::Rate(4));
+        let f = deliver(w.update(Event::Submit(context(ID1))));
+        assert_eq!(w.phase, Phase::Sending);
+        assert!(!w.editable());
+        assert_eq!((f.id.as_str(), f.rating, f.scale, f.comment.as_str(), f.email.as_ref()), (ID1, 4, 5, "", None));
+        assert_eq!(f.validate(), Ok(()));
+        w.update(Event::Delivered);
+        assert_eq!(w.phase, Phase::Thanked);
+        w.update(Event::Close);
+        w.update(Event::Open);
+        assert_eq!((w.phase, w.rating, w.comment.as_str()), (Phase::Editing, None, ""), "a new visit starts a fresh form");
+    }
+
+    #[test]
+    fn rating_is_required() {
+        let mut w = Widget::new("en", "0.1.0", false);
+        w.update(Event::Open);
+        w.update(Event::Comment("text only".into()));
+        assert_eq!(w.update(Event::Submit(context(ID1))), None);
+        assert_eq!((w.phase, w.invalid), (Phase::Editing, Some(Invalid::NeedRating)));
+        w.update(Event::Rate(1));
+        assert_eq!(w.invalid, None);
+        assert_eq!(deliver(w.update(Event::Submit(context(ID1)))).comment, "text only");
+    }
+
+    #[test]
+    fn out_of_range_ratings_are_ignored() {
+        let mut w = Widget::new("en", "0.1.0", false);
+        w.update(Event::Rate(0));
+        w.update(Event::Rate(6));
+        assert_eq!(w.rating, None);
+    }
+
+    #[test]
+    fn failure_keeps_the_text_and_retry_keeps_the_id() {
+        let mut w = filled(false);
+        let first = deliver(w.update(Event::Submit(context(ID1))));
+        w.update(Event::Failed);
+        assert_eq!((w.phase, w.rating, w.comment.as_str()), (Phase::Failed, Some(2), "  The search is slow.  "));
+        w.update(Event::Close);
+        w.update(Event::Open);
+        assert_eq!(w.phase, Phase::Failed, "reopening after a failure shows the failure and the text");
+        let again = deliver(w.update(Event::Submit(context(ID2))));
+        assert_eq!(again, first, "an unchanged retry is the same response");
+        w.update(Event::Failed);
+        w.update(Event::Comment("The search is slow on phones.".into()));
+        let edited = deliver(w.update(Event::Submit(context(ID2))));
+        assert_eq!((edited.id.as_str(), edited.comment.as_str()), (ID2, "The search is slow on phones."));
+    }
+
+    #[test]
+    fn email_only_when_asked_and_well_formed() {
+        let mut w = filled(false);
+        w.update(Event::Email("ana@example.com".into()));
+        assert_eq!(deliver(w.update(Event::Submit(context(ID1)))).email, None, "not asked, not sent");
+
+        let mut w = filled(true);
+        w.update(Event::Email("not an address".into()));
+        assert_eq!(w.update(Event::Submit(context(ID1))), None);
+        assert_eq!(w.invalid, Some(Invalid::BadEmail));
+        w.update(Event::Email(" ana@example.com ".into()));
+        assert_eq!(w.invalid, None);
+        assert_eq!(deliver(w.update(Event::Submit(context(ID1)))).email.as_deref(), Some("ana@example.com"));
+
+        let mut w = filled(true);
+        assert_eq!(deliver(w.update(Event::Submit(context(ID1)))).email, None, "an empty email field is fine");
+    }
+
+    #[test]
+    fn nothing_changes_while_sending() {
+        let mut w = filled(false);
+        deliver(w.update(Event::Submit(context(ID1))));
+        w.update(Event::Comment("changed".into()));
+        w.update(Event::Rate(5));
+        assert_eq!(w.update(Event::Submit(context(ID2))), None, "a second press does not send twice");
+        assert_eq!((w.rating, w.comment.as_str()), (Some(2), "  The search is slow.  "));
+    }
+
+    #[test]
+    fn saved_and_refused_end_the_response() {
+        let mut w = filled(false);
+        deliver(w.update(Event::Submit(context(ID1))));
+        w.update(Event::Saved);
+        assert_eq!(w.phase, Phase::Saved);
+        w.update(Event::Delivered);
+        assert_eq!(w.phase, Phase::Saved, "late answers do not rewrite what the visitor was told");
+        let mut w = filled(false);
+        deliver(w.update(Event::Submit(context(ID1))));
+        w.update(Event::Refused);
+        assert_eq!(w.phase, Phase::Refused);
+        w.update(Event::Open);
+        assert_eq!(w.phase, Phase::Editing);
+    }
+
+    #[test]
+    fn delivery_while_closed_still_thanks() {
+        let mut w = filled(false);
+        deliver(w.update(Event::Submit(context(ID1))));
+        w.update(Event::Close);
+        w.update(Event::Delivered);
+        assert_eq!((w.open, w.phase), (false, Phase::Thanked));
+    }
+}
