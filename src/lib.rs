@@ -7,3 +7,13 @@
 pub mod config;
 pub mod i18n;
 pub mod state;
+pub mod id;
+pub mod retry;
+pub mod style;
+
+#[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod dom;
+#[cfg(target_arch = "wasm32")]
+pub mod transport;

@@ -1,1 +1,97 @@
-fn main() {}
+//! Builds, runs, tests and measures Platinum; `cargo xtask help` lists the commands.
+//!
+//! Every command installs what it needs and is missing (the wasm target, the pinned
+//! `wasm-bindgen` CLI, the npm build tools), so each works on a fresh machine.
+
+mod dist;
+mod sizes;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  dist      build the widget into dist/: loader, glue and optimized wasm
+  sizes     build dist/ and print each shipped file's raw, gzip -9 and brotli size
+  run       build dist/ and start the collector on 127.0.0.1:8080 with SQLite
+  test      run every test: native, browser (wasm-bindgen-test), size budget, end-to-end
+  bench     print shipped sizes, then time the demo page in headless Chromium
+";
+
+/// A failed step, with what was being done.
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let root = workspace_root();
+    let command = std::env::args().nth(1).unwrap_or_default();
+    let result = match command.as_str() {
+        "dist" => dist::build(&root).map(drop),
+        "sizes" => dist::build(&root).and_then(|files| sizes::print(&files)),
+        "run" => run(&root),
+        "test" => test(&root),
+        "bench" => bench(&root),
+        "help" | "--help" | "-h" | "" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!("unknown command {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs `cmd` with inherited output; an unsuccessful exit is an error naming the command.
+pub fn run_cmd(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{shown} failed ({status})")) }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn run(root: &Path) -> Result {
+    dist::build(root)?;
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    run_cmd(cargo().current_dir(root).args(["run", "--release", "--package", "platinum-collector", "--"]).args(args))
+}
+
+fn test(root: &Path) -> Result {
+    tools::ensure_wasm_target()?;
+    tools::ensure_wasm_bindgen(root)?;
+    tools::ensure_chromium()?;
+    println!("== native tests");
+    run_cmd(cargo().current_dir(root).args(["test", "--workspace"]))?;
+    println!("== browser tests (wasm-bindgen-test in headless Chromium)");
+    run_cmd(cargo().current_dir(root).args(["test", "--target", "wasm32-unknown-unknown", "--package", "platinum-widget"]))?;
+    println!("== size budget");
+    let files = dist::build(root)?;
+    sizes::print(&files)?;
+    sizes::check_budget(&files)?;
+    println!("== end-to-end tests (Playwright, headless Chromium)");
+    run_cmd(cargo().current_dir(root).args(["build", "--release", "--package", "platinum-collector"]))?;
+    let e2e = root.join("tests/e2e");
+    tools::npm_ci(&e2e)?;
+    run_cmd(Command::new("node").current_dir(&e2e).args(["--test", "--test-concurrency=1", "--test-reporter=spec"]))
+}
+
+fn bench(root: &Path) -> Result {
+    let files = dist::build(root)?;
+    sizes::print(&files)?;
+    tools::ensure_chromium()?;
+    let e2e = root.join("tests/e2e");
+    tools::npm_ci(&e2e)?;
+    run_cmd(Command::new("node").current_dir(&e2e).arg("bench.mjs"))
+}

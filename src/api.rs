@@ -1,0 +1,200 @@
+//! The entry points JavaScript calls: `boot` from the loader, and `init`, `open`, `close` behind `window.Platinum`.
+//!
+//! Nothing here throws into the host page: every problem becomes one `[platinum]` console line.
+
+use crate::config::{Config, Source};
+use crate::dom::{self, View};
+use crate::retry::Outcome;
+use crate::state::{Command, Event, Widget};
+use crate::transport;
+use platinum_payload::Feedback;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+
+/// The version written into every payload.
+pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// One mounted widget: its configuration, state and DOM.
+struct App {
+    config: Config,
+    widget: RefCell<Widget>,
+    view: RefCell<Option<View>>,
+}
+
+thread_local! {
+    static APP: RefCell<Option<Rc<App>>> = const { RefCell::new(None) };
+}
+
+/// Mounts the widget from the `<script>` tag's `data-*` attributes, given as a plain object.
+///
+/// A tag without any `data-*` attribute mounts nothing and waits for `Platinum.init`.
+#[wasm_bindgen]
+pub fn boot(attributes: JsValue) {
+    install_panic_hook();
+    let entries = entries(&attributes);
+    if !entries.is_empty() {
+        mount(Source::Attributes, &entries);
+    }
+}
+
+/// `Platinum.init({ endpoint, lang, theme, position, accent, label, title, prompt, askEmail })`:
+/// mounts the widget, replacing one already mounted.
+#[wasm_bindgen]
+pub fn init(options: JsValue) {
+    install_panic_hook();
+    if !options.is_object() {
+        dom::report("Platinum.init expects an object such as { endpoint: \"https://api.example.com/feedback\" }");
+        return;
+    }
+    unmount();
+    mount(Source::Options, &entries(&options));
+}
+
+/// `Platinum.open()`: opens the dialog.
+#[wasm_bindgen]
+pub fn open() {
+    with_app(|app| dispatch(app, Event::Open));
+}
+
+/// `Platinum.close()`: closes the dialog.
+#[wasm_bindgen]
+pub fn close() {
+    with_app(|app| dispatch(app, Event::Close));
+}
+
+/// `Platinum.destroy()`: removes the widget and its listeners from the page.
+#[wasm_bindgen]
+pub fn destroy() {
+    unmount();
+}
+
+fn with_app(f: impl FnOnce(&Rc<App>)) {
+    if let Some(app) = APP.with(|a| a.borrow().clone()) {
+        f(&app);
+    }
+}
+
+fn unmount() {
+    if let Some(app) = APP.with(|a| a.borrow_mut().take()) {
+        app.view.borrow_mut().take();
+    }
+}
+
+/// Reads `{ key: value }` pairs; booleans and numbers become their text, null and undefined are unset.
+fn entries(value: &JsValue) -> Vec<(String, String)> {
+    if !value.is_object() {
+        return Vec::new();
+    }
+    js_sys::Object::entries(value.unchecked_ref())
+        .iter()
+        .filter_map(|pair| {
+            let pair: js_sys::Array = pair.unchecked_into();
+            let key = pair.get(0).as_string()?;
+            let value = pair.get(1);
+            let text = if value.is_null() || value.is_undefined() {
+                return None;
+            } else if let Some(b) = value.as_bool() {
+                b.to_string()
+            } else if let Some(s) = value.as_string() {
+                s
+            } else {
+                String::from(value.unchecked_into::<js_sys::Object>().to_string())
+            };
+            Some((key, text))
+        })
+        .collect()
+}
+
+fn mount(source: Source, entries: &[(String, String)]) {
+    let window = match dom::window() {
+        Ok(w) => w,
+        Err(e) => return dom::report(&e.to_string()),
+    };
+    if dom::already_mounted(&window) {
+        return dom::warn("a Platinum widget is already on this page; this copy of the script does nothing.");
+    }
+    let parsed = match Config::parse(source, entries.iter().map(|(k, v)| (k.as_str(), v.as_str())), &dom::preferred_languages(&window)) {
+        Ok(p) => p,
+        Err(e) => return dom::report(&format!("{e}. The widget is not shown.")),
+    };
+    for warning in &parsed.warnings {
+        dom::warn(&warning.to_string());
+    }
+    let config = parsed.config;
+    let widget = Widget::new(config.lang.tag(), WIDGET_VERSION, config.ask_email);
+    let app = Rc::new(App { config, widget: RefCell::new(widget), view: RefCell::new(None) });
+    let weak = Rc::downgrade(&app);
+    // Listeners hold only a weak reference, so dropping the app drops the view and its listeners.
+    let dispatcher: Rc<dyn Fn(Event)> = Rc::new(move |event| {
+        if let Some(app) = weak.upgrade() {
+            dispatch(&app, event);
+        }
+    });
+    match View::mount(&app.config, dispatcher) {
+        Ok(view) => {
+            let widget = app.widget.borrow().clone();
+            view.render(&widget, &widget);
+            *app.view.borrow_mut() = Some(view);
+            APP.with(|a| *a.borrow_mut() = Some(app));
+        }
+        Err(e) => {
+            dom::remove_hosts(&window);
+            dom::report(&e.to_string());
+        }
+    }
+}
+
+fn dispatch(app: &Rc<App>, event: Event) {
+    let (before, now, command) = {
+        let mut widget = app.widget.borrow_mut();
+        let before = widget.clone();
+        let command = widget.update(event);
+        (before, widget.clone(), command)
+    };
+    if let Some(view) = app.view.borrow().as_ref() {
+        view.render(&before, &now);
+    }
+    if let Some(Command::Deliver(feedback)) = command {
+        deliver(app, feedback);
+    }
+}
+
+fn deliver(app: &Rc<App>, feedback: Feedback) {
+    let Some(window) = app.view.borrow().as_ref().map(|v| v.window().clone()) else { return };
+    let endpoint = app.config.endpoint.clone();
+    let app: Weak<App> = Rc::downgrade(app);
+    if let Err(e) = feedback.validate() {
+        dom::report(&format!("response not sent: {e}"));
+        return;
+    }
+    let json = feedback.to_json();
+    wasm_bindgen_futures::spawn_local(async move {
+        let attempt = transport::post(&window, &endpoint, &json, false).await;
+        let event = match attempt.outcome {
+            Outcome::Delivered => Event::Delivered,
+            Outcome::Retry => {
+                let why = attempt.status.map_or(attempt.detail, |s| format!("HTTP {s}"));
+                dom::warn(&format!("could not deliver feedback to {endpoint}: {why}"));
+                Event::Failed
+            }
+            Outcome::Refused => {
+                let status = attempt.status.unwrap_or_default();
+                dom::report(&format!("{endpoint} refused the feedback with HTTP {status}: {}", attempt.detail));
+                Event::Refused
+            }
+        };
+        if let Some(app) = app.upgrade() {
+            dispatch(&app, event);
+        }
+    });
+}
+
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        dom::report(&format!("internal error, the widget stops: {info}"));
+        if let Ok(window) = dom::window() {
+            dom::remove_hosts(&window);
+        }
+    }));
+}

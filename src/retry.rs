@@ -1,0 +1,93 @@
+//! When to try delivering a response again: exponential backoff with jitter, honouring `Retry-After`.
+
+/// What an endpoint's answer (or its absence) means for delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 2xx: delivered.
+    Delivered,
+    /// Worth trying again: network error, timeout, 408, 429 or 5xx.
+    Retry,
+    /// Any other status: the endpoint will never accept this payload.
+    Refused,
+}
+
+impl Outcome {
+    /// Classifies an HTTP status; `None` means no answer arrived (network error or timeout).
+    pub fn of(status: Option<u16>) -> Outcome {
+        match status {
+            Some(200..=299) => Outcome::Delivered,
+            None | Some(408 | 429 | 500..=599) => Outcome::Retry,
+            Some(_) => Outcome::Refused,
+        }
+    }
+}
+
+/// Exponential backoff bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Delay before the first retry, in milliseconds.
+    pub base_ms: u32,
+    /// Longest delay between tries, in milliseconds.
+    pub cap_ms: u32,
+}
+
+impl RetryPolicy {
+    /// One second, doubling, at most five minutes apart.
+    pub const DEFAULT: RetryPolicy = RetryPolicy { base_ms: 1_000, cap_ms: 300_000 };
+
+    /// Delay before retry number `attempt` (0 = first retry).
+    ///
+    /// `jitter` in `[0, 1)` spreads clients out by up to half the delay, so many visitors coming
+    /// back online together do not arrive together. A `Retry-After` from the server (seconds)
+    /// is a floor: we never come back sooner than asked, even past the cap.
+    pub fn delay_ms(&self, attempt: u32, jitter: f64, retry_after_s: Option<u32>) -> u32 {
+        let exp = u64::from(self.base_ms).saturating_mul(1u64 << attempt.min(30));
+        let capped = exp.min(u64::from(self.cap_ms)) as f64;
+        let jittered = capped * (0.5 + 0.5 * jitter.clamp(0.0, 1.0));
+        let asked = retry_after_s.map_or(0, |s| s.saturating_mul(1000));
+        (jittered as u32).max(asked)
+    }
+}
+
+/// Parses a `Retry-After` header given in seconds (the HTTP-date form is ignored).
+pub fn parse_retry_after(value: &str) -> Option<u32> {
+    value.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_classified() {
+        assert_eq!(Outcome::of(Some(201)), Outcome::Delivered);
+        assert_eq!(Outcome::of(Some(200)), Outcome::Delivered);
+        for s in [None, Some(408), Some(429), Some(500), Some(503)] {
+            assert_eq!(Outcome::of(s), Outcome::Retry, "{s:?}");
+        }
+        for s in [400, 403, 404, 413, 415] {
+            assert_eq!(Outcome::of(Some(s)), Outcome::Refused, "{s}");
+        }
+    }
+
+    #[test]
+    fn delays_grow_and_are_capped() {
+        let p = RetryPolicy::DEFAULT;
+        let full: Vec<u32> = (0..12).map(|a| p.delay_ms(a, 1.0, None)).collect();
+        assert_eq!(&full[..4], &[1_000, 2_000, 4_000, 8_000]);
+        assert!(full.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(*full.last().unwrap_or(&0), 300_000);
+        assert_eq!(p.delay_ms(1_000, 1.0, None), 300_000, "huge attempt counts do not overflow");
+        assert_eq!(p.delay_ms(2, 0.0, None), 2_000, "jitter takes off at most half");
+    }
+
+    #[test]
+    fn retry_after_is_a_floor() {
+        let p = RetryPolicy::DEFAULT;
+        assert_eq!(p.delay_ms(0, 0.0, Some(2)), 2_000);
+        assert_eq!(p.delay_ms(10, 1.0, Some(1)), 300_000);
+        assert_eq!(p.delay_ms(0, 0.0, Some(600)), 600_000, "the server's word beats the cap");
+        assert_eq!(parse_retry_after(" 2 "), Some(2));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+}

@@ -1,0 +1,122 @@
+//! The widget's stylesheet, made for one configuration and adopted by its shadow root.
+//!
+//! Everything the widget looks like is here, so it needs no `style=` attribute or `<style>`
+//! element and runs under a Content-Security-Policy without `'unsafe-inline'`.
+
+use crate::config::{Config, Position, Theme};
+
+/// Colours that meet WCAG AA (4.5:1 for text) on their background.
+const LIGHT: &str = "--bg:#ffffff;--fg:#111827;--muted:#4b5563;--line:#6b7280;--field:#ffffff;--err:#b91c1c;";
+const DARK: &str = "--bg:#1f2937;--fg:#f9fafb;--muted:#d1d5db;--line:#9ca3af;--field:#111827;--err:#fca5a5;";
+
+const BASE: &str = "
+:host{all:initial!important;display:block!important;position:fixed!important;inset:auto!important;width:0!important;height:0!important;margin:0!important;padding:0!important;border:0!important;z-index:2147483000!important;contain:none!important}
+*,*::before,*::after{box-sizing:border-box}
+[hidden]{display:none!important}
+.w{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);-webkit-text-size-adjust:100%}
+button,input,textarea{font:inherit;color:inherit;margin:0}
+.launcher{position:fixed;display:inline-flex;align-items:center;gap:6px;padding:10px 16px;border:0;border-radius:999px;background:var(--accent);color:var(--on-accent);font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}
+.dialog{position:fixed;width:min(360px,calc(100vw - 32px));max-height:calc(100vh - 100px);overflow:auto;padding:18px;border-radius:12px;background:var(--bg);color:var(--fg);border:1px solid var(--line);box-shadow:0 12px 40px rgba(0,0,0,.3);animation:rise .16s ease-out}
+@keyframes rise{from{opacity:0;transform:translateY(8px)}to{opacity:1;transform:none}}
+.head{display:flex;align-items:flex-start;justify-content:space-between;gap:8px;margin:0 0 12px}
+h2{margin:0;font-size:18px;line-height:1.3;font-weight:700}
+.close{flex:none;width:32px;height:32px;border:0;border-radius:8px;background:transparent;font-size:22px;line-height:1;cursor:pointer}
+.close:hover{background:rgba(127,127,127,.18)}
+fieldset{border:0;margin:0 0 14px;padding:0;min-width:0}
+.scale{display:grid;grid-template-columns:repeat(5,1fr);gap:6px}
+.scale input{position:absolute;opacity:0;width:1px;height:1px;margin:0;pointer-events:none}
+.scale label{display:flex;flex-direction:column;align-items:center;gap:2px;padding:8px 2px;border:1px solid var(--line);border-radius:8px;cursor:pointer;text-align:center;font-size:12px;line-height:1.2;word-break:break-word;hyphens:auto;background:var(--field)}
+.scale label b{font-size:18px}
+.scale input:checked+label{background:var(--accent);color:var(--on-accent);border-color:var(--accent)}
+.field{display:block;margin:0 0 12px}
+.field>span{display:block;font-weight:600;margin:0 0 2px}
+.hint{display:block;color:var(--muted);font-size:13px;margin:0 0 6px}
+textarea,input[type=email]{display:block;width:100%;padding:8px 10px;border:1px solid var(--line);border-radius:8px;background:var(--field)}
+textarea{min-height:96px;resize:vertical}
+.counter{display:block;text-align:right;color:var(--muted);font-size:12px;margin-top:2px}
+.actions{display:flex;gap:8px;justify-content:flex-end;align-items:center}
+.primary{padding:9px 18px;border:0;border-radius:8px;background:var(--accent);color:var(--on-accent);font-weight:600;cursor:pointer}
+.primary[disabled]{opacity:.75;cursor:progress}
+.status{margin:0 0 10px;font-size:14px}
+.status:empty{display:none}
+.error{color:var(--err);font-weight:600}
+.done{margin:4px 0 14px}
+.done p{margin:6px 0 0;color:var(--muted)}
+.trap{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+:focus{outline:none}
+:focus-visible,.scale input:focus-visible+label{outline:3px solid var(--focus);outline-offset:2px}
+@media (max-width:480px){.dialog{left:8px!important;right:8px!important;bottom:8px!important;top:auto!important;width:auto;max-height:calc(100vh - 16px)}}
+@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
+@media (forced-colors:active){.scale input:checked+label{outline:3px solid Highlight}}
+";
+
+/// The complete stylesheet for `config`.
+pub fn stylesheet(config: &Config) -> String {
+    let accent = config.accent.css();
+    let on_accent = config.accent.text_css();
+    let vars = format!("--accent:{accent};--on-accent:{on_accent};--focus:{accent};");
+    let theme = match config.theme {
+        Theme::Light => format!(".w{{{LIGHT}{vars}}}"),
+        Theme::Dark => format!(".w{{{DARK}{vars}--focus:#93c5fd}}"),
+        Theme::Auto => format!(
+            ".w{{{LIGHT}{vars}}}@media (prefers-color-scheme:dark){{.w{{{DARK}--focus:#93c5fd}}}}"
+        ),
+    };
+    let (vertical, horizontal) = match config.position {
+        Position::BottomRight => ("bottom", "right"),
+        Position::BottomLeft => ("bottom", "left"),
+        Position::TopRight => ("top", "right"),
+        Position::TopLeft => ("top", "left"),
+    };
+    let place = format!(
+        ".launcher{{{vertical}:16px;{horizontal}:16px}}.dialog{{{vertical}:68px;{horizontal}:16px}}"
+    );
+    let mut css = String::with_capacity(BASE.len() + theme.len() + place.len());
+    css.push_str(BASE);
+    css.push_str(&theme);
+    css.push_str(&place);
+    css
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Source;
+
+    fn config(entries: &[(&str, &str)]) -> Config {
+        let mut all = vec![("endpoint", "/feedback")];
+        all.extend_from_slice(entries);
+        Config::parse(Source::Options, all, &[]).expect("valid").config
+    }
+
+    #[test]
+    fn accent_and_readable_text_are_set() {
+        let css = stylesheet(&config(&[("accent", "#ffcc00")]));
+        assert!(css.contains("--accent:#ffcc00;--on-accent:#000000"), "{css}");
+    }
+
+    #[test]
+    fn position_places_launcher_and_dialog_in_the_chosen_corner() {
+        let css = stylesheet(&config(&[("position", "top-left")]));
+        assert!(css.contains(".launcher{top:16px;left:16px}.dialog{top:68px;left:16px}"));
+        let css = stylesheet(&config(&[]));
+        assert!(css.contains(".launcher{bottom:16px;right:16px}"));
+    }
+
+    #[test]
+    fn themes() {
+        let auto = stylesheet(&config(&[]));
+        assert!(auto.contains("prefers-color-scheme:dark") && auto.contains("--bg:#ffffff") && auto.contains("--bg:#1f2937"));
+        let dark = stylesheet(&config(&[("theme", "dark")]));
+        assert!(dark.contains("--bg:#1f2937") && !dark.contains("--bg:#ffffff"));
+        let light = stylesheet(&config(&[("theme", "light")]));
+        assert!(light.contains("--bg:#ffffff") && !light.contains("--bg:#1f2937"));
+    }
+
+    #[test]
+    fn host_resists_page_css_and_motion_can_be_reduced() {
+        let css = stylesheet(&config(&[]));
+        assert!(css.contains(":host{all:initial!important;display:block!important"));
+        assert!(css.contains("prefers-reduced-motion:reduce"));
+    }
+}

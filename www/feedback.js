@@ -1,0 +1,46 @@
+/*! Platinum feedback widget loader. https://github.com/platinum-feedback/platinum */
+// Reads its own <script> tag, waits until the page has loaded and the browser is idle, then loads
+// the WebAssembly widget from beside itself. It defines one global, window.Platinum, and never throws.
+(function (w, d) {
+  "use strict";
+  if (w.Platinum) return; // loaded twice: the first copy runs the widget
+  var script = d.currentScript;
+  var base = new URL(".", (script && script.src) || d.baseURI).href;
+  var attrs = {};
+  var data = (script && script.dataset) || {};
+  for (var k in data) attrs[k] = data[k];
+  var wasm = null;
+  var queue = [];
+  function fail(e) {
+    // A trap has already been reported by the widget's panic hook.
+    if (!(e instanceof WebAssembly.RuntimeError)) console.error("[platinum] " + (e && e.message || e));
+  }
+  function call(name, arg) {
+    if (!wasm) return queue.push([name, arg]);
+    try { wasm[name](arg); } catch (e) { fail(e); }
+  }
+  w.Platinum = {
+    version: "__VERSION__",
+    init: function (options) { call("init", options); },
+    open: function () { call("open"); },
+    close: function () { call("close"); },
+    destroy: function () { call("destroy"); }
+  };
+  function load() {
+    import(base + "__GLUE__")
+      .then(function (m) {
+        return m.default({ module_or_path: base + "__WASM__" }).then(function () {
+          wasm = m;
+          call("boot", attrs);
+          while (queue.length) call.apply(null, queue.shift());
+        });
+      })
+      .catch(function (e) { console.error("[platinum] could not load the widget from " + base + ": " + (e && e.message || e)); });
+  }
+  function idle() {
+    if (w.requestIdleCallback) w.requestIdleCallback(load, { timeout: 2000 });
+    else setTimeout(load, 1);
+  }
+  if (d.readyState === "complete") idle();
+  else w.addEventListener("load", idle, { once: true });
+})(window, document);

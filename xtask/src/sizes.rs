@@ -1,0 +1,79 @@
+//! Measuring what a visitor downloads, and holding it to the budget.
+
+use crate::Result;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Everything a visitor downloads (loader + glue + wasm), gzip -9, must stay within this.
+pub const BUDGET_GZIP_BYTES: usize = 30 * 1024;
+/// The loader, minified, must stay within this.
+pub const LOADER_BUDGET_BYTES: usize = 1536;
+
+/// Raw, gzip -9 and brotli (best) sizes of one file.
+pub struct Size {
+    /// File name.
+    pub name: String,
+    /// Bytes on disk.
+    pub raw: usize,
+    /// `gzip -9` bytes.
+    pub gzip: usize,
+    /// `brotli --best` bytes.
+    pub brotli: usize,
+}
+
+fn compressed(program: &str, args: &[&str], bytes: &[u8]) -> Result<usize> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not run {program} (apt-get install {program}): {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(bytes).map_err(|e| format!("{program}: {e}"))?;
+    }
+    let out = child.wait_with_output().map_err(|e| format!("{program}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{program} failed"));
+    }
+    Ok(out.stdout.len())
+}
+
+/// Measures one file.
+pub fn measure(path: &Path) -> Result<Size> {
+    let bytes = std::fs::read(path).map_err(|e| format!("could not read {}: {e}", path.display()))?;
+    Ok(Size {
+        name: path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned(),
+        raw: bytes.len(),
+        gzip: compressed("gzip", &["-9", "-n", "-c"], &bytes)?,
+        brotli: compressed("brotli", &["--best", "-c"], &bytes)?,
+    })
+}
+
+/// Prints a table of the shipped files and their total.
+pub fn print(files: &[PathBuf]) -> Result {
+    let sizes = files.iter().map(|f| measure(f)).collect::<Result<Vec<_>>>()?;
+    println!("{:<28} {:>9} {:>9} {:>9}", "file", "raw", "gzip -9", "brotli");
+    for s in &sizes {
+        println!("{:<28} {:>9} {:>9} {:>9}", s.name, s.raw, s.gzip, s.brotli);
+    }
+    let sum = |f: fn(&Size) -> usize| sizes.iter().map(f).sum::<usize>();
+    println!("{:<28} {:>9} {:>9} {:>9}", "total", sum(|s| s.raw), sum(|s| s.gzip), sum(|s| s.brotli));
+    Ok(())
+}
+
+/// Fails when the shipped files exceed the size budget.
+pub fn check_budget(files: &[PathBuf]) -> Result {
+    let sizes = files.iter().map(|f| measure(f)).collect::<Result<Vec<_>>>()?;
+    let total: usize = sizes.iter().map(|s| s.gzip).sum();
+    if total > BUDGET_GZIP_BYTES {
+        return Err(format!("the widget is {total} bytes gzip -9, over the {BUDGET_GZIP_BYTES}-byte budget"));
+    }
+    if let Some(loader) = sizes.iter().find(|s| s.name == crate::dist::LOADER) {
+        if loader.raw > LOADER_BUDGET_BYTES {
+            return Err(format!("the loader is {} bytes minified, over its {LOADER_BUDGET_BYTES}-byte budget", loader.raw));
+        }
+    }
+    println!("size budget: {total} of {BUDGET_GZIP_BYTES} bytes gzip -9 (loader within {LOADER_BUDGET_BYTES} bytes): ok");
+    Ok(())
+}

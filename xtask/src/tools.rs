@@ -1,0 +1,63 @@
+//! Installing the build and test tools a fresh machine lacks.
+
+use crate::{Result, run_cmd};
+use std::path::Path;
+use std::process::Command;
+
+fn output(cmd: &mut Command) -> Option<String> {
+    cmd.output().ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// Adds the `wasm32-unknown-unknown` target through rustup if it is missing.
+pub fn ensure_wasm_target() -> Result {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        run_cmd(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// The `wasm-bindgen` version Cargo.lock resolved; the CLI must match it exactly.
+fn locked_wasm_bindgen(root: &Path) -> Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("could not read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")).and_then(|v| v.strip_suffix('"')) {
+                return Ok(v.to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock does not list wasm-bindgen".into())
+}
+
+/// Installs the `wasm-bindgen` CLI (and its test runner) at the locked version if it differs.
+pub fn ensure_wasm_bindgen(root: &Path) -> Result {
+    let want = locked_wasm_bindgen(root)?;
+    let have = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) != Some(want.as_str()) {
+        println!("installing wasm-bindgen-cli {want} (about two minutes)");
+        // Not --locked: the CLI's own lockfile pins a crate release some registry mirrors lack.
+        run_cmd(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &want]))?;
+    }
+    Ok(())
+}
+
+/// Installs the npm packages of `dir` from its lockfile unless they are already there.
+pub fn npm_ci(dir: &Path) -> Result {
+    if dir.join("node_modules/.package-lock.json").exists() {
+        return Ok(());
+    }
+    run_cmd(Command::new("npm").current_dir(dir).args(["ci", "--no-audit", "--no-fund"]))
+}
+
+/// Checks that Debian's Chromium and ChromeDriver are installed, installing them as root if not.
+pub fn ensure_chromium() -> Result {
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+        return Ok(());
+    }
+    println!("installing chromium and chromium-driver with apt-get");
+    run_cmd(Command::new("apt-get").arg("update").arg("-qq"))?;
+    run_cmd(Command::new("apt-get").args(["install", "-y", "-qq", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+        .map_err(|e| format!("{e}; install Debian's chromium and chromium-driver packages"))
+}
