@@ -122,7 +122,11 @@ impl Accent {
     pub fn text_css(self) -> &'static str {
         let linear = |c: u8| {
             let c = f32::from(c) / 255.0;
-            if c <= 0.040_45 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+            // x^2.4 ≈ x^2.375 = x^2 · x^(1/4) · x^(1/8): within 2% where the choice is close,
+            // and square roots are single wasm instructions where `powf` would ship a libm routine.
+            let x = (c + 0.055) / 1.055;
+            let root4 = x.sqrt().sqrt();
+            if c <= 0.040_45 { c / 12.92 } else { x * x * root4 * root4.sqrt() }
         };
         let [r, g, b] = self.rgb;
         let luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
@@ -237,7 +241,13 @@ impl Config {
                         Source::Attributes => format!("data-{}", kebab(key)),
                         Source::Options => key.to_owned(),
                     },
-                    known: KEYS.iter().map(|k| k.name(source)).collect::<Vec<_>>().join(", "),
+                    known: KEYS.iter().fold(String::new(), |mut all, k| {
+                        if !all.is_empty() {
+                            all.push_str(", ");
+                        }
+                        all.push_str(k.name(source));
+                        all
+                    }),
                 }),
             }
         }
@@ -468,5 +478,8 @@ mod tests {
         assert_eq!(Accent::DEFAULT.text_css(), "#ffffff");
         assert_eq!(Accent::parse("#ffff00").map(Accent::text_css), Some("#000000"));
         assert_eq!(Accent::parse("#000").map(Accent::text_css), Some("#ffffff"));
+        // Either side of the crossover (relative luminance ≈ 0.179, grey ≈ #767676 / #777777 region).
+        assert_eq!(Accent::parse("#6e6e6e").map(Accent::text_css), Some("#ffffff"));
+        assert_eq!(Accent::parse("#808080").map(Accent::text_css), Some("#000000"));
     }
 }

@@ -14,8 +14,8 @@ use platinum_payload::{MAX_COMMENT_CHARS, Page, Viewport};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    CssStyleSheet, Document, Element, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement,
-    KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode, Window,
+    CssStyleSheet, Document, Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, ShadowRoot,
+    ShadowRootInit, ShadowRootMode, Window,
 };
 
 /// The custom element that hosts the widget's shadow root.
@@ -98,46 +98,99 @@ fn context(window: &Window, document: &Document, honeypot: &HtmlInputElement) ->
     })
 }
 
-/// The built widget: its elements and the listeners that feed events back.
-pub struct View {
-    window: Window,
-    host: Element,
-    root: ShadowRoot,
-    launcher: HtmlButtonElement,
-    dialog: HtmlElement,
-    form: Element,
-    radios: Vec<HtmlInputElement>,
-    comment: HtmlTextAreaElement,
-    counter: Element,
-    email: Option<HtmlInputElement>,
-    status: Element,
-    send: HtmlButtonElement,
-    done: HtmlButtonElement,
-    close: HtmlButtonElement,
-    strings: &'static Strings,
-    /// Dropping the view removes every listener with it.
-    listeners: Vec<EventListener>,
+/// One element of the widget's fixed structure.
+struct Node {
+    /// Index of the parent in [`NODES`]; `ROOT` is the shadow root.
+    parent: usize,
+    tag: &'static str,
+    class: &'static str,
+    attrs: &'static [(&'static str, &'static str)],
 }
 
-/// Creates `<tag class=…>` under `parent`.
-fn child(document: &Document, parent: &Element, tag: &str, class: &str) -> Result<Element, DomError> {
+const ROOT: usize = usize::MAX;
+const LAUNCHER: usize = 1;
+const DIALOG: usize = 2;
+const TITLE: usize = 4;
+const CLOSE: usize = 5;
+const STATUS: usize = 6;
+const FORM: usize = 7;
+const SCALE: usize = 8;
+const PROMPT: usize = 10;
+const HINT: usize = 11;
+const COMMENT: usize = 12;
+const COUNTER: usize = 13;
+const EMAIL_BOX: usize = 14;
+const EMAIL_LABEL: usize = 16;
+const EMAIL_HINT: usize = 17;
+const EMAIL: usize = 18;
+const HONEYPOT: usize = 20;
+const SEND: usize = 22;
+const DONE: usize = 23;
+/// The five rating radios follow the fixed nodes.
+const RADIOS: usize = 24;
+
+/// The widget's structure, in document order; text is filled in afterwards with `textContent`.
+const NODES: [Node; 24] = [
+    Node { parent: ROOT, tag: "div", class: "w", attrs: &[] },
+    Node { parent: 0, tag: "button", class: "launcher", attrs: &[("type", "button"), ("id", "pt-launcher"), ("aria-haspopup", "dialog"), ("aria-expanded", "false"), ("aria-controls", "pt-dialog")] },
+    Node { parent: 0, tag: "div", class: "dialog", attrs: &[("id", "pt-dialog"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "pt-title"), ("hidden", "")] },
+    Node { parent: DIALOG, tag: "div", class: "head", attrs: &[] },
+    Node { parent: 3, tag: "h2", class: "", attrs: &[("id", "pt-title")] },
+    Node { parent: 3, tag: "button", class: "close", attrs: &[("type", "button"), ("id", "pt-close")] },
+    Node { parent: DIALOG, tag: "p", class: "status", attrs: &[("role", "status"), ("aria-live", "polite")] },
+    Node { parent: DIALOG, tag: "form", class: "", attrs: &[("novalidate", "")] },
+    Node { parent: FORM, tag: "div", class: "scale", attrs: &[("role", "radiogroup"), ("aria-labelledby", "pt-title"), ("aria-required", "true")] },
+    Node { parent: FORM, tag: "label", class: "field", attrs: &[("for", "pt-comment")] },
+    Node { parent: 9, tag: "span", class: "", attrs: &[] },
+    Node { parent: 9, tag: "span", class: "hint", attrs: &[("id", "pt-hint")] },
+    Node { parent: FORM, tag: "textarea", class: "", attrs: &[("id", "pt-comment"), ("maxlength", "5000"), ("rows", "4"), ("aria-describedby", "pt-hint pt-counter")] },
+    Node { parent: FORM, tag: "span", class: "counter", attrs: &[("id", "pt-counter")] },
+    Node { parent: FORM, tag: "div", class: "", attrs: &[("hidden", "")] },
+    Node { parent: EMAIL_BOX, tag: "label", class: "field", attrs: &[("for", "pt-email")] },
+    Node { parent: 15, tag: "span", class: "", attrs: &[] },
+    Node { parent: 15, tag: "span", class: "hint", attrs: &[("id", "pt-email-hint")] },
+    Node { parent: EMAIL_BOX, tag: "input", class: "", attrs: &[("type", "email"), ("id", "pt-email"), ("autocomplete", "email"), ("aria-describedby", "pt-email-hint")] },
+    // People never see or reach this field; form-filling bots do, which marks them.
+    Node { parent: FORM, tag: "div", class: "trap", attrs: &[("aria-hidden", "true")] },
+    Node { parent: 19, tag: "input", class: "", attrs: &[("name", "website"), ("tabindex", "-1"), ("autocomplete", "off"), ("aria-label", "website")] },
+    Node { parent: FORM, tag: "div", class: "actions", attrs: &[] },
+    Node { parent: 21, tag: "button", class: "primary", attrs: &[("type", "submit"), ("id", "pt-send")] },
+    Node { parent: DIALOG, tag: "button", class: "primary done", attrs: &[("type", "button"), ("id", "pt-done"), ("hidden", "")] },
+];
+
+const _: () = assert!(MAX_COMMENT_CHARS == 5000, "update the textarea's maxlength in NODES");
+const RADIO_IDS: [&str; 5] = ["pt-r1", "pt-r2", "pt-r3", "pt-r4", "pt-r5"];
+const DIGITS: [&str; 5] = ["1", "2", "3", "4", "5"];
+
+/// Creates `<tag class=… attrs…>` as the last child of `parent`.
+#[inline(never)]
+fn create(document: &Document, parent: &web_sys::Node, tag: &str, class: &str, attrs: &[(&str, &str)]) -> Result<Element, DomError> {
     let el = document.create_element(tag).doing("create an element")?;
     if !class.is_empty() {
         el.set_class_name(class);
+    }
+    for (name, value) in attrs {
+        el.set_attribute(name, value).doing("set an attribute")?;
     }
     parent.append_child(&el).doing("attach an element")?;
     Ok(el)
 }
 
-fn attrs(el: &Element, pairs: &[(&str, &str)]) -> Result<(), DomError> {
-    for (name, value) in pairs {
-        el.set_attribute(name, value).doing("set an attribute")?;
-    }
-    Ok(())
+/// What the event handlers need: the elements and where events go.
+struct Parts {
+    window: Window,
+    document: Document,
+    root: ShadowRoot,
+    els: Vec<Element>,
+    dispatch: Rc<dyn Fn(Event)>,
+    strings: &'static Strings,
 }
 
-fn cast<T: JsCast>(el: Element) -> Result<T, DomError> {
-    el.dyn_into::<T>().map_err(|_| DomError { doing: "build the widget", message: "unexpected element type".into() })
+/// The built widget; dropping it removes the host and every listener.
+pub struct View {
+    host: Element,
+    parts: Rc<Parts>,
+    _listeners: Vec<EventListener>,
 }
 
 impl View {
@@ -149,255 +202,212 @@ impl View {
         let strings = config.lang.strings();
 
         let host = document.create_element(HOST_TAG).doing("create the host element")?;
-        let init = ShadowRootInit::new(ShadowRootMode::Open);
-        let root = host.attach_shadow(&init).doing("attach a shadow root")?;
+        let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).doing("attach a shadow root")?;
         let sheet = CssStyleSheet::new().doing("create a stylesheet")?;
         sheet.replace_sync(&crate::style::stylesheet(config)).doing("fill the stylesheet")?;
         root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
 
-        let wrap = document.create_element("div").doing("create an element")?;
-        wrap.set_class_name("w");
-        attrs(&wrap, &[("lang", config.lang.tag())])?;
-        root.append_child(&wrap).doing("fill the shadow root")?;
-
-        let launcher: HtmlButtonElement = cast(child(&document, &wrap, "button", "launcher")?)?;
-        attrs(&launcher, &[("type", "button"), ("aria-haspopup", "dialog"), ("aria-expanded", "false"), ("aria-controls", "pt-dialog")])?;
-        launcher.set_text_content(Some(&config.label));
-
-        let dialog: HtmlElement = cast(child(&document, &wrap, "div", "dialog")?)?;
-        attrs(&dialog, &[("id", "pt-dialog"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "pt-title")])?;
-        dialog.set_hidden(true);
-
-        let head = child(&document, &dialog, "div", "head")?;
-        let title = child(&document, &head, "h2", "")?;
-        attrs(&title, &[("id", "pt-title")])?;
-        title.set_text_content(Some(&config.title));
-        let close: HtmlButtonElement = cast(child(&document, &head, "button", "close")?)?;
-        attrs(&close, &[("type", "button"), ("aria-label", strings.close)])?;
-        close.set_text_content(Some("×"));
-
-        let status = child(&document, &dialog, "p", "status")?;
-        attrs(&status, &[("role", "status"), ("aria-live", "polite"), ("id", "pt-status")])?;
-
-        let form = child(&document, &dialog, "form", "")?;
-        attrs(&form, &[("novalidate", "")])?;
-
-        let scale = child(&document, &form, "div", "scale")?;
-        attrs(&scale, &[("role", "radiogroup"), ("aria-labelledby", "pt-title"), ("aria-required", "true")])?;
-        let mut radios = Vec::with_capacity(strings.ratings.len());
-        for (i, word) in strings.ratings.iter().enumerate() {
-            let point = (b'1' + i as u8) as char;
-            let id = format!("pt-r{point}");
-            let radio: HtmlInputElement = cast(child(&document, &scale, "input", "")?)?;
-            attrs(&radio, &[("type", "radio"), ("name", "rating"), ("id", &id), ("value", point.encode_utf8(&mut [0; 4]))])?;
-            let label = child(&document, &scale, "label", "")?;
-            attrs(&label, &[("for", &id)])?;
-            let number = child(&document, &label, "b", "")?;
-            attrs(&number, &[("aria-hidden", "true")])?;
-            number.set_text_content(Some(point.encode_utf8(&mut [0; 4])));
-            child(&document, &label, "span", "")?.set_text_content(Some(word));
-            radios.push(radio);
+        let mut els: Vec<Element> = Vec::with_capacity(NODES.len() + 20);
+        for node in &NODES {
+            let parent: &web_sys::Node = if node.parent == ROOT { &root } else { &els[node.parent] };
+            let el = create(&document, parent, node.tag, node.class, node.attrs)?;
+            els.push(el);
         }
-
-        let comment_label = child(&document, &form, "label", "field")?;
-        attrs(&comment_label, &[("for", "pt-comment")])?;
-        child(&document, &comment_label, "span", "")?.set_text_content(Some(&config.prompt));
-        let hint = child(&document, &comment_label, "span", "hint")?;
-        attrs(&hint, &[("id", "pt-hint")])?;
-        hint.set_text_content(Some(strings.prompt_hint));
-        let comment: HtmlTextAreaElement = cast(child(&document, &form, "textarea", "")?)?;
-        let max = MAX_COMMENT_CHARS.to_string();
-        attrs(&comment, &[("id", "pt-comment"), ("maxlength", &max), ("rows", "4"), ("aria-describedby", "pt-hint pt-counter")])?;
-        let counter = child(&document, &form, "span", "counter")?;
-        attrs(&counter, &[("id", "pt-counter")])?;
-
-        let email = if config.ask_email {
-            let label = child(&document, &form, "label", "field")?;
-            attrs(&label, &[("for", "pt-email")])?;
-            child(&document, &label, "span", "")?.set_text_content(Some(strings.email));
-            let hint = child(&document, &label, "span", "hint")?;
-            attrs(&hint, &[("id", "pt-email-hint")])?;
-            hint.set_text_content(Some(strings.email_hint));
-            let input: HtmlInputElement = cast(child(&document, &form, "input", "")?)?;
-            attrs(&input, &[("type", "email"), ("id", "pt-email"), ("autocomplete", "email"), ("aria-describedby", "pt-email-hint")])?;
-            Some(input)
-        } else {
-            None
-        };
-
-        // People never see or reach this field; form-filling bots do, which marks them.
-        let trap = child(&document, &form, "div", "trap")?;
-        attrs(&trap, &[("aria-hidden", "true")])?;
-        let honeypot: HtmlInputElement = cast(child(&document, &trap, "input", "")?)?;
-        attrs(&honeypot, &[("name", "website"), ("tabindex", "-1"), ("autocomplete", "off"), ("aria-label", "website")])?;
-        let honeypot = Rc::new(honeypot);
-
-        let actions = child(&document, &form, "div", "actions")?;
-        let send: HtmlButtonElement = cast(child(&document, &actions, "button", "primary")?)?;
-        attrs(&send, &[("type", "submit")])?;
-        let done: HtmlButtonElement = cast(child(&document, &dialog, "button", "primary done")?)?;
-        attrs(&done, &[("type", "button")])?;
-        done.set_text_content(Some(strings.close));
-        done.set_hidden(true);
+        for i in 0..RADIO_IDS.len() {
+            let scale = els[SCALE].clone();
+            let radio = create(&document, &scale, "input", "", &[("type", "radio"), ("name", "rating"), ("id", RADIO_IDS[i]), ("value", DIGITS[i])])?;
+            let label = create(&document, &scale, "label", "", &[("for", RADIO_IDS[i])])?;
+            create(&document, &label, "b", "", &[("aria-hidden", "true")])?.set_text_content(Some(DIGITS[i]));
+            create(&document, &label, "span", "", &[])?.set_text_content(Some(strings.ratings[i]));
+            els.push(radio);
+        }
+        let texts: [(usize, &str); 8] = [
+            (LAUNCHER, &config.label),
+            (TITLE, &config.title),
+            (CLOSE, "×"),
+            (PROMPT, &config.prompt),
+            (HINT, strings.prompt_hint),
+            (EMAIL_LABEL, strings.email),
+            (EMAIL_HINT, strings.email_hint),
+            (DONE, strings.close),
+        ];
+        for (i, text) in texts {
+            els[i].set_text_content(Some(text));
+        }
+        els[CLOSE].set_attribute("aria-label", strings.close).doing("set an attribute")?;
+        els[EMAIL_BOX].toggle_attribute_with_force("hidden", !config.ask_email).doing("set an attribute")?;
+        let lang: &str = config.lang.tag();
+        els[0].set_attribute("lang", lang).doing("set an attribute")?;
 
         body.append_child(&host).doing("add the widget to <body>")?;
 
-        let mut listeners = Vec::new();
-        let on = |target: &web_sys::EventTarget, kind: &'static str, f: Box<dyn Fn(&web_sys::Event)>| {
-            EventListener::new_with_options(target, kind, EventListenerOptions::enable_prevent_default(), move |e| f(e))
-        };
-        let d = dispatch.clone();
-        let toggle_from = launcher.clone();
-        listeners.push(on(&launcher, "click", Box::new(move |_| {
-            let open = toggle_from.get_attribute("aria-expanded").as_deref() == Some("true");
-            d(if open { Event::Close } else { Event::Open });
-        })));
-        for target in [&close, &done] {
-            let d = dispatch.clone();
-            listeners.push(on(target, "click", Box::new(move |_| d(Event::Close))));
-        }
-        for (i, radio) in radios.iter().enumerate() {
-            let d = dispatch.clone();
-            let point = i as u8 + 1;
-            listeners.push(on(radio, "change", Box::new(move |_| d(Event::Rate(point)))));
-        }
-        {
-            let d = dispatch.clone();
-            let field = comment.clone();
-            listeners.push(on(&comment, "input", Box::new(move |_| d(Event::Comment(field.value())))));
-        }
-        if let Some(input) = &email {
-            let d = dispatch.clone();
-            let field = input.clone();
-            listeners.push(on(input, "input", Box::new(move |_| d(Event::Email(field.value())))));
-        }
-        {
-            let d = dispatch.clone();
-            let (w, doc, trap) = (window.clone(), document.clone(), honeypot.clone());
-            listeners.push(on(&form, "submit", Box::new(move |e| {
-                e.prevent_default();
-                match context(&w, &doc, &trap) {
-                    Ok(context) => d(Event::Submit(context)),
-                    Err(err) => report(&err.to_string()),
-                }
-            })));
-        }
-        let view = View { window, host, root, launcher, dialog, form, radios, comment, counter, email, status, send, done, close, strings, listeners };
-        let keys = view.keyboard(dispatch);
-        let mut view = view;
-        view.listeners.push(keys);
-        Ok(view)
+        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings });
+        let listeners = ["click", "change", "input", "submit", "keydown"].iter().map(|kind| listen(&parts, kind)).collect();
+        Ok(View { host, parts, _listeners: listeners })
     }
 
-    /// Escape closes; Tab and Shift+Tab cycle inside the open dialog.
-    fn keyboard(&self, dispatch: Rc<dyn Fn(Event)>) -> EventListener {
-        let root = self.root.clone();
-        // The close button is always the first stop; the last is Send, or Close once finished.
-        let first: HtmlElement = self.close.clone().into();
-        let lasts: [HtmlElement; 2] = [self.send.clone().into(), self.done.clone().into()];
-        EventListener::new_with_options(&self.dialog, "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
-            let Some(key) = e.dyn_ref::<KeyboardEvent>() else { return };
-            match key.key().as_str() {
-                "Escape" => {
-                    e.prevent_default();
-                    dispatch(Event::Close);
-                }
-                "Tab" => {
-                    let Some(last) = lasts.iter().find(|el| el.offset_parent().is_some()) else { return };
-                    let active = root.active_element();
-                    let at = |el: &HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<Element>());
-                    let to = match (key.shift_key(), active.is_none()) {
-                        (_, true) => Some(&first),
-                        (true, false) if at(&first) => Some(last),
-                        (false, false) if at(last) => Some(&first),
-                        _ => None,
-                    };
-                    if let Some(to) = to {
-                        e.prevent_default();
-                        let _ = to.focus();
-                    }
-                }
-                _ => {}
-            }
-        })
+    /// The window the widget lives in.
+    pub fn window(&self) -> &Window {
+        &self.parts.window
     }
 
     /// Updates the DOM to show `now`; `before` tells which focus moves are due.
     pub fn render(&self, before: &Widget, now: &Widget) {
-        let s = self.strings;
-        let _ = self.launcher.set_attribute("aria-expanded", if now.open { "true" } else { "false" });
-        self.dialog.set_hidden(!now.open);
+        self.parts.render(before, now);
+    }
+}
 
-        let finished = matches!(now.phase, Phase::Thanked | Phase::Saved | Phase::Refused);
-        let _ = self.form.toggle_attribute_with_force("hidden", finished);
-        self.done.set_hidden(!finished);
+/// One listener on the shadow root for all events of a kind, delegated by target id.
+fn listen(parts: &Rc<Parts>, kind: &'static str) -> EventListener {
+    let parts = parts.clone();
+    EventListener::new_with_options(&parts.root.clone(), kind, EventListenerOptions::enable_prevent_default(), move |e| parts.handle(e))
+}
 
-        for (i, radio) in self.radios.iter().enumerate() {
-            radio.set_checked(now.rating == Some(i as u8 + 1));
-        }
-        if self.comment.value() != now.comment {
-            self.comment.set_value(&now.comment);
-        }
-        if let Some(email) = &self.email {
-            if email.value() != now.email {
-                email.set_value(&now.email);
+impl Parts {
+    fn el<T: JsCast>(&self, index: usize) -> &T {
+        self.els[index].unchecked_ref()
+    }
+
+    fn handle(&self, e: &web_sys::Event) {
+        let Some(target) = e.target() else { return };
+        let target: &HtmlInputElement = target.unchecked_ref();
+        let id = target.id();
+        let event = match (e.type_().as_str(), id.as_str()) {
+            ("click", "pt-launcher") => Event::Toggle,
+            ("click", "pt-close" | "pt-done") => Event::Close,
+            ("change", _) if target.name() == "rating" => match target.value().parse() {
+                Ok(point) => Event::Rate(point),
+                Err(_) => return,
+            },
+            ("input", "pt-comment") => Event::Comment(target.value()),
+            ("input", "pt-email") => Event::Email(target.value()),
+            ("submit", _) => {
+                e.prevent_default();
+                match context(&self.window, &self.document, self.el(HONEYPOT)) {
+                    Ok(context) => Event::Submit(context),
+                    Err(err) => return report(&err.to_string()),
+                }
             }
-            email.set_read_only(!now.editable());
-            let _ = email.set_attribute("aria-invalid", if now.invalid == Some(Invalid::BadEmail) { "true" } else { "false" });
+            ("keydown", _) => match self.key(e) {
+                Some(event) => event,
+                None => return,
+            },
+            _ => return,
+        };
+        (self.dispatch)(event);
+    }
+
+    /// Escape closes; Tab and Shift+Tab cycle inside the open dialog.
+    fn key(&self, e: &web_sys::Event) -> Option<Event> {
+        let key: &KeyboardEvent = e.dyn_ref()?;
+        let dialog: &HtmlElement = self.el(DIALOG);
+        if dialog.hidden() {
+            return None;
         }
-        self.comment.set_read_only(!now.editable());
+        match key.key().as_str() {
+            "Escape" => {
+                e.prevent_default();
+                Some(Event::Close)
+            }
+            "Tab" => {
+                // The close button is the first stop; the last is Send, or Close once finished.
+                let first: &HtmlElement = self.el(CLOSE);
+                let send: &HtmlElement = self.el(SEND);
+                let last: &HtmlElement = if send.offset_parent().is_some() { send } else { self.el(DONE) };
+                let active = self.root.active_element();
+                let at = |el: &HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<Element>());
+                let to = match (key.shift_key(), active.is_none()) {
+                    (_, true) => first,
+                    (true, false) if at(first) => last,
+                    (false, false) if at(last) => first,
+                    _ => return None,
+                };
+                e.prevent_default();
+                let _ = to.focus();
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn render(&self, before: &Widget, now: &Widget) {
+        let s = self.strings;
+        let launcher: &Element = self.el(LAUNCHER);
+        let dialog: &HtmlElement = self.el(DIALOG);
+        let form: &Element = self.el(FORM);
+        let done: &HtmlElement = self.el(DONE);
+        let send: &HtmlElement = self.el(SEND);
+        let comment: &HtmlTextAreaElement = self.el(COMMENT);
+        let email: &HtmlInputElement = self.el(EMAIL);
+        let status: &Element = self.el(STATUS);
+
+        let _ = launcher.set_attribute("aria-expanded", if now.open { "true" } else { "false" });
+        dialog.set_hidden(!now.open);
+        let finished = matches!(now.phase, Phase::Thanked | Phase::Saved | Phase::Refused);
+        let _ = form.toggle_attribute_with_force("hidden", finished);
+        done.set_hidden(!finished);
+
+        for i in 0..RADIO_IDS.len() {
+            self.el::<HtmlInputElement>(RADIOS + i).set_checked(now.rating == Some(i as u8 + 1));
+        }
+        if comment.value() != now.comment {
+            comment.set_value(&now.comment);
+        }
+        if email.value() != now.email {
+            email.set_value(&now.email);
+        }
+        comment.set_read_only(!now.editable());
+        email.set_read_only(!now.editable());
+        let _ = email.set_attribute("aria-invalid", if now.invalid == Some(Invalid::BadEmail) { "true" } else { "false" });
         let used = now.comment.encode_utf16().count();
-        self.counter.set_text_content(Some(&s.counter(used, MAX_COMMENT_CHARS)));
+        self.el::<Element>(COUNTER).set_text_content(Some(&format!("{used} / {MAX_COMMENT_CHARS}")));
 
         let sending = now.phase == Phase::Sending;
-        self.send.set_text_content(Some(match now.phase {
+        send.set_text_content(Some(match now.phase {
             Phase::Sending => s.sending,
             Phase::Failed => s.retry,
             _ => s.send,
         }));
         // aria-disabled rather than disabled keeps focus on the button while it works.
-        let _ = self.send.set_attribute("aria-disabled", if sending { "true" } else { "false" });
-        let _ = self.form.set_attribute("aria-busy", if sending { "true" } else { "false" });
+        let _ = send.set_attribute("aria-disabled", if sending { "true" } else { "false" });
+        let _ = form.set_attribute("aria-busy", if sending { "true" } else { "false" });
 
         let (text, class) = match (now.invalid, now.phase) {
-            (Some(Invalid::NeedRating), _) => (s.need_rating.to_owned(), "status error"),
-            (Some(Invalid::BadEmail), _) => (s.bad_email.to_owned(), "status error"),
-            (None, Phase::Editing) => (String::new(), "status"),
-            (None, Phase::Sending) => (s.sending.to_owned(), "status"),
-            (None, Phase::Thanked) => (format!("{} {}", s.thanks, s.thanks_body), "status thanks"),
-            (None, Phase::Saved) => (s.saved.to_owned(), "status thanks"),
-            (None, Phase::Failed) => (s.failed.to_owned(), "status error"),
-            (None, Phase::Refused) => (s.refused.to_owned(), "status error"),
+            (Some(Invalid::NeedRating), _) => (s.need_rating, "status error"),
+            (Some(Invalid::BadEmail), _) => (s.bad_email, "status error"),
+            (None, Phase::Editing) => ("", "status"),
+            (None, Phase::Sending) => (s.sending, "status"),
+            (None, Phase::Thanked) => (s.thanks, "status thanks"),
+            (None, Phase::Saved) => (s.saved, "status thanks"),
+            (None, Phase::Failed) => (s.failed, "status error"),
+            (None, Phase::Refused) => (s.refused, "status error"),
         };
-        if self.status.text_content().unwrap_or_default() != text {
-            self.status.set_text_content(Some(&text));
+        let text = if now.phase == Phase::Thanked && now.invalid.is_none() { format!("{text} {}", s.thanks_body) } else { text.to_owned() };
+        if status.text_content().unwrap_or_default() != text {
+            status.set_text_content(Some(&text));
         }
-        self.status.set_class_name(class);
+        status.set_class_name(class);
 
         // Focus follows what the visitor needs next.
-        if now.open && !before.open {
-            let _ = if finished { self.done.focus() } else { self.rating_stop().focus() };
+        let was_finished = matches!(before.phase, Phase::Thanked | Phase::Saved | Phase::Refused);
+        let _ = if now.open && (!before.open || (finished && !was_finished)) {
+            if finished { done.focus() } else { self.rating_stop().focus() }
         } else if !now.open && before.open {
-            let _ = self.launcher.focus();
-        } else if now.open && finished && !matches!(before.phase, Phase::Thanked | Phase::Saved | Phase::Refused) {
-            let _ = self.done.focus();
-        } else if now.invalid == Some(Invalid::NeedRating) && before.invalid != now.invalid {
-            let _ = self.rating_stop().focus();
-        } else if now.invalid == Some(Invalid::BadEmail) && before.invalid != now.invalid {
-            if let Some(email) = &self.email {
-                let _ = email.focus();
-            }
-        }
+            self.el::<HtmlElement>(LAUNCHER).focus()
+        } else if now.invalid != before.invalid && now.invalid == Some(Invalid::NeedRating) {
+            self.rating_stop().focus()
+        } else if now.invalid != before.invalid && now.invalid == Some(Invalid::BadEmail) {
+            email.focus()
+        } else {
+            Ok(())
+        };
     }
 
     /// The radio that takes focus: the chosen one, else the first.
     fn rating_stop(&self) -> &HtmlElement {
-        self.radios.iter().find(|r| r.checked()).or(self.radios.first()).map_or(&self.close, |r| r.unchecked_ref())
-    }
-
-    /// The window the widget lives in.
-    pub fn window(&self) -> &Window {
-        &self.window
+        let radios = &self.els[RADIOS..];
+        let checked = radios.iter().position(|r| r.unchecked_ref::<HtmlInputElement>().checked());
+        self.el(RADIOS + checked.unwrap_or(0))
     }
 }
 

@@ -92,8 +92,6 @@ pub struct Strings {
     pub need_rating: &'static str,
     /// Shown when the email field holds something that is not an address.
     pub bad_email: &'static str,
-    /// Character counter, `{n}` and `{max}` replaced.
-    pub counter: &'static str,
 }
 
 static EN: Strings = Strings {
@@ -115,7 +113,6 @@ static EN: Strings = Strings {
     retry: "Try again",
     need_rating: "Please choose a rating first.",
     bad_email: "That email address doesn't look right.",
-    counter: "{n} / {max}",
 };
 
 static ES: Strings = Strings {
@@ -137,7 +134,6 @@ static ES: Strings = Strings {
     retry: "Reintentar",
     need_rating: "Elige primero una valoración.",
     bad_email: "Esa dirección de correo no parece correcta.",
-    counter: "{n} / {max}",
 };
 
 static FR: Strings = Strings {
@@ -159,7 +155,6 @@ static FR: Strings = Strings {
     retry: "Réessayer",
     need_rating: "Choisissez d'abord une note.",
     bad_email: "Cette adresse e-mail ne semble pas correcte.",
-    counter: "{n} / {max}",
 };
 
 static DE: Strings = Strings {
@@ -181,7 +176,6 @@ static DE: Strings = Strings {
     retry: "Erneut versuchen",
     need_rating: "Bitte wählen Sie zuerst eine Bewertung.",
     bad_email: "Diese E-Mail-Adresse scheint nicht zu stimmen.",
-    counter: "{n} / {max}",
 };
 
 static PT: Strings = Strings {
@@ -203,15 +197,7 @@ static PT: Strings = Strings {
     retry: "Tentar novamente",
     need_rating: "Escolha uma avaliação primeiro.",
     bad_email: "Esse endereço de e-mail não parece correto.",
-    counter: "{n} / {max}",
 };
-
-impl Strings {
-    /// The counter text for `n` of `max` characters.
-    pub fn counter(&self, n: usize, max: usize) -> String {
-        self.counter.replace("{n}", &n.to_string()).replace("{max}", &max.to_string())
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -244,7 +230,6 @@ mod tests {
                 s.thanks, s.thanks_body, s.saved, s.failed, s.refused, s.retry, s.need_rating, s.bad_email,
             ];
             assert!(all.iter().chain(&s.ratings).all(|t| !t.trim().is_empty()), "{lang:?}");
-            assert_eq!(s.counter(12, 5000), "12 / 5000");
         }
     }
 

@@ -17,3 +17,7 @@ pub mod api;
 pub mod dom;
 #[cfg(target_arch = "wasm32")]
 pub mod transport;
+
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -4,7 +4,17 @@
 //! the machine answers with a [`Command`] when the outside world must act (deliver a response).
 //! Nothing the visitor typed is dropped until their response is delivered or safely stored.
 
-use platinum_payload::{Feedback, Page, SCALE, SCHEMA_VERSION, Viewport, is_email};
+use platinum_payload::{
+    Feedback, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, Page, SCALE, SCHEMA_VERSION, Viewport, is_email,
+};
+
+/// `s` cut to at most `max` characters.
+fn clip(mut s: String, max: usize) -> String {
+    if let Some((at, _)) = s.char_indices().nth(max) {
+        s.truncate(at);
+    }
+    s
+}
 
 /// Where the visitor's response is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +66,8 @@ pub enum Event {
     Open,
     /// Escape or the close button.
     Close,
+    /// The launcher was pressed: opens a closed dialog, closes an open one.
+    Toggle,
     /// A rating point was chosen, 1 to [`SCALE`].
     Rate(u8),
     /// The text box changed.
@@ -135,6 +147,8 @@ impl Widget {
                 self.open = true;
             }
             Event::Close => self.open = false,
+            Event::Toggle if self.open => self.open = false,
+            Event::Toggle => return self.update(Event::Open),
             Event::Rate(point) if self.editable() && (1..=SCALE).contains(&point) => {
                 self.rating = Some(point);
                 if self.invalid == Some(Invalid::NeedRating) {
@@ -188,13 +202,18 @@ impl Widget {
                 scale: SCALE,
                 comment,
                 email,
-                page: context.page,
+                // Page facts are the browser's, not the visitor's words: a long one is cut, never refused.
+                page: Page {
+                    url: clip(context.page.url, MAX_URL_CHARS),
+                    title: clip(context.page.title, MAX_TITLE_CHARS),
+                    referrer: clip(context.page.referrer, MAX_URL_CHARS),
+                },
                 locale: self.locale.to_owned(),
-                user_agent: context.user_agent,
+                user_agent: clip(context.user_agent, MAX_USER_AGENT_CHARS),
                 viewport: context.viewport,
                 created_at: context.created_at,
                 widget_version: self.widget_version.to_owned(),
-                honeypot: context.honeypot,
+                honeypot: clip(context.honeypot, MAX_TITLE_CHARS),
             });
         }
         self.phase = Phase::Sending;
@@ -258,8 +277,10 @@ mod tests {
         assert_eq!(f.validate(), Ok(()));
         w.update(Event::Delivered);
         assert_eq!(w.phase, Phase::Thanked);
-        w.update(Event::Close);
-        w.update(Event::Open);
+        w.update(Event::Toggle);
+        assert!(!w.open, "the launcher closes an open dialog");
+        w.update(Event::Toggle);
+        assert!(w.open);
         assert_eq!((w.phase, w.rating, w.comment.as_str()), (Phase::Editing, None, ""), "a new visit starts a fresh form");
     }
 
@@ -342,6 +363,18 @@ mod tests {
         assert_eq!(w.phase, Phase::Refused);
         w.update(Event::Open);
         assert_eq!(w.phase, Phase::Editing);
+    }
+
+    #[test]
+    fn oversized_page_facts_are_cut_to_the_limits() {
+        let mut w = filled(false);
+        let mut c = context(ID1);
+        c.page.url = format!("https://shop.example/?q={}", "é".repeat(5000));
+        c.page.title = "t".repeat(2000);
+        c.user_agent = "u".repeat(1000);
+        let f = deliver(w.update(Event::Submit(c)));
+        assert_eq!(f.page.url.chars().count(), platinum_payload::MAX_URL_CHARS);
+        assert_eq!(f.validate(), Ok(()), "what the widget sends, the collector accepts");
     }
 
     #[test]

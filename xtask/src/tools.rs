@@ -17,6 +17,22 @@ pub fn ensure_wasm_target() -> Result {
     Ok(())
 }
 
+/// Makes sure the nightly toolchain can build the size-optimized widget (wasm target, std sources).
+pub fn ensure_nightly_wasm() -> Result {
+    if output(Command::new("rustc").args(["+nightly", "--version"])).is_none() {
+        return Err("the shipped widget is built with the nightly toolchain (for -Zbuild-std); install it with `rustup toolchain install nightly`".into());
+    }
+    let installed = output(Command::new("rustup").args(["component", "list", "--toolchain", "nightly", "--installed"])).unwrap_or_default();
+    if !installed.lines().any(|l| l.starts_with("rust-src")) {
+        run_cmd(Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", "nightly"]))?;
+    }
+    let targets = output(Command::new("rustup").args(["target", "list", "--toolchain", "nightly", "--installed"])).unwrap_or_default();
+    if !targets.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        run_cmd(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown", "--toolchain", "nightly"]))?;
+    }
+    Ok(())
+}
+
 /// The `wasm-bindgen` version Cargo.lock resolved; the CLI must match it exactly.
 fn locked_wasm_bindgen(root: &Path) -> Result<String> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("could not read Cargo.lock: {e}"))?;
