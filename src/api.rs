@@ -1,11 +1,14 @@
 //! The entry points JavaScript calls: `boot` from the loader, and `init`, `open`, `close` behind `window.Platinum`.
 //!
 //! Nothing here throws into the host page: every problem becomes one `[platinum]` console line.
+//! The shipped build turns a panic into a trap (`panic=immediate-abort`); the loader catches
+//! the resulting `WebAssembly.RuntimeError`, reports it the same way and removes the widget.
 
 use crate::config::{Config, Source};
 use crate::dom::{self, View};
 use crate::retry::Outcome;
 use crate::state::{Command, Event, Widget};
+use crate::text::{decimal, join};
 use crate::transport;
 use platinum_payload::Feedback;
 use std::cell::RefCell;
@@ -31,7 +34,6 @@ thread_local! {
 /// A tag without any `data-*` attribute mounts nothing and waits for `Platinum.init`.
 #[wasm_bindgen]
 pub fn boot(attributes: JsValue) {
-    install_panic_hook();
     let entries = entries(&attributes);
     if !entries.is_empty() {
         mount(Source::Attributes, &entries);
@@ -42,7 +44,6 @@ pub fn boot(attributes: JsValue) {
 /// mounts the widget, replacing one already mounted.
 #[wasm_bindgen]
 pub fn init(options: JsValue) {
-    install_panic_hook();
     if !options.is_object() {
         dom::report("Platinum.init expects an object such as { endpoint: \"https://api.example.com/feedback\" }");
         return;
@@ -95,7 +96,7 @@ fn entries(value: &JsValue) -> Vec<(String, String)> {
             let text = if value.is_null() || value.is_undefined() {
                 return None;
             } else if let Some(b) = value.as_bool() {
-                b.to_string()
+                (if b { "true" } else { "false" }).to_owned()
             } else if let Some(s) = value.as_string() {
                 s
             } else {
@@ -109,17 +110,17 @@ fn entries(value: &JsValue) -> Vec<(String, String)> {
 fn mount(source: Source, entries: &[(String, String)]) {
     let window = match dom::window() {
         Ok(w) => w,
-        Err(e) => return dom::report(&e.to_string()),
+        Err(e) => return dom::report(&e.message()),
     };
     if dom::already_mounted(&window) {
         return dom::warn("a Platinum widget is already on this page; this copy of the script does nothing.");
     }
     let parsed = match Config::parse(source, entries.iter().map(|(k, v)| (k.as_str(), v.as_str())), &dom::preferred_languages(&window)) {
         Ok(p) => p,
-        Err(e) => return dom::report(&format!("{e}. The widget is not shown.")),
+        Err(e) => return dom::report(&join(&[&e.message(), ". The widget is not shown."])),
     };
     for warning in &parsed.warnings {
-        dom::warn(&warning.to_string());
+        dom::warn(&warning.message());
     }
     let config = parsed.config;
     let widget = Widget::new(config.lang.tag(), WIDGET_VERSION, config.ask_email);
@@ -140,7 +141,7 @@ fn mount(source: Source, entries: &[(String, String)]) {
         }
         Err(e) => {
             dom::remove_hosts(&window);
-            dom::report(&e.to_string());
+            dom::report(&e.message());
         }
     }
 }
@@ -165,18 +166,17 @@ fn deliver(app: &Rc<App>, feedback: Feedback) {
     let endpoint = app.config.endpoint.clone();
     let app: Weak<App> = Rc::downgrade(app);
     let json = feedback.to_json();
-    wasm_bindgen_futures::spawn_local(async move {
-        let attempt = transport::post(&window, &endpoint, &json, false).await;
+    transport::post(&window, &endpoint.clone(), &json, false, move |attempt| {
         let event = match attempt.outcome {
             Outcome::Delivered => Event::Delivered,
             Outcome::Retry => {
-                let why = attempt.status.map_or(attempt.detail, |s| format!("HTTP {s}"));
-                dom::warn(&format!("could not deliver feedback to {endpoint}: {why}"));
+                let why = attempt.status.map_or(attempt.detail, |s| join(&["HTTP ", &decimal(s.into())]));
+                dom::warn(&join(&["could not deliver feedback to ", &endpoint, ": ", &why]));
                 Event::Failed
             }
             Outcome::Refused => {
-                let status = attempt.status.unwrap_or_default();
-                dom::report(&format!("{endpoint} refused the feedback with HTTP {status}: {}", attempt.detail));
+                let status = decimal(attempt.status.unwrap_or_default().into());
+                dom::report(&join(&[&endpoint, " refused the feedback with HTTP ", &status, ": ", &attempt.detail]));
                 Event::Refused
             }
         };
@@ -184,13 +184,4 @@ fn deliver(app: &Rc<App>, feedback: Feedback) {
             dispatch(&app, event);
         }
     });
-}
-
-fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        dom::report(&format!("internal error, the widget stops: {info}"));
-        if let Ok(window) = dom::window() {
-            dom::remove_hosts(&window);
-        }
-    }));
 }

@@ -5,6 +5,8 @@
 //! render); any other bad value is a [`ConfigWarning`] and its default is used.
 
 use crate::i18n::{Lang, Strings};
+use crate::text::{decimal, join};
+use std::fmt;
 
 /// Most characters accepted for an owner's text override (label, title, prompt).
 pub const MAX_TEXT_CHARS: usize = 120;
@@ -114,8 +116,11 @@ impl Accent {
 
     /// `#rrggbb`.
     pub fn css(self) -> String {
-        let [r, g, b] = self.rgb;
-        format!("#{r:02x}{g:02x}{b:02x}")
+        let mut out = String::from("#");
+        for c in self.rgb {
+            platinum_payload::push_hex(&mut out, c.into(), 2);
+        }
+        out
     }
 
     /// Black or white, whichever reads better on the accent (WCAG relative luminance).
@@ -159,16 +164,16 @@ pub struct Config {
 }
 
 /// A configuration the widget cannot run with; it does not render.
+///
+/// Its text is built without `format!` (see [`crate::text`]); `Display` prints [`ConfigError::message`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     /// No endpoint was given.
-    #[error("{key} is missing: set it to the URL that receives feedback, e.g. https://api.example.com/feedback")]
     MissingEndpoint {
         /// `data-endpoint` or `endpoint`.
         key: &'static str,
     },
     /// The endpoint is not an http(s) URL or site path.
-    #[error("{key} \"{value}\" is not usable: expected an http(s) URL such as https://api.example.com/feedback, or a path on this site such as /feedback")]
     BadEndpoint {
         /// `data-endpoint` or `endpoint`.
         key: &'static str,
@@ -178,10 +183,11 @@ pub enum ConfigError {
 }
 
 /// An optional value that was not usable; the default is used instead.
+///
+/// `Display` prints [`ConfigWarning::message`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigWarning {
     /// A value outside the allowed set.
-    #[error("{key} \"{value}\" is not supported; allowed: {allowed}. Using \"{default}\".")]
     Unsupported {
         /// The key as the owner wrote it.
         key: &'static str,
@@ -193,7 +199,6 @@ pub enum ConfigWarning {
         default: String,
     },
     /// A text override too long to fit the widget.
-    #[error("{key} is {got} characters; at most {max} fit. Using the default text.")]
     TooLong {
         /// The key as the owner wrote it.
         key: &'static str,
@@ -203,13 +208,56 @@ pub enum ConfigWarning {
         max: usize,
     },
     /// A key the widget does not know, likely a typo.
-    #[error("{key} is not a Platinum option and is ignored; known: {known}.")]
     Unknown {
         /// The key as the owner wrote it.
         key: String,
         /// The known keys for this source.
         known: String,
     },
+}
+
+impl ConfigError {
+    /// The one-line explanation the owner sees in the console.
+    pub fn message(&self) -> String {
+        match self {
+            ConfigError::MissingEndpoint { key } => {
+                join(&[key, " is missing: set it to the URL that receives feedback, e.g. https://api.example.com/feedback"])
+            }
+            ConfigError::BadEndpoint { key, value } => join(&[
+                key,
+                " \"",
+                value,
+                "\" is not usable: expected an http(s) URL such as https://api.example.com/feedback, or a path on this site such as /feedback",
+            ]),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl ConfigWarning {
+    /// The one-line explanation the owner sees in the console.
+    pub fn message(&self) -> String {
+        match self {
+            ConfigWarning::Unsupported { key, value, allowed, default } => {
+                join(&[key, " \"", value, "\" is not supported; allowed: ", allowed, ". Using \"", default, "\"."])
+            }
+            ConfigWarning::TooLong { key, got, max } => {
+                join(&[key, " is ", &decimal(*got), " characters; at most ", &decimal(*max), " fit. Using the default text."])
+            }
+            ConfigWarning::Unknown { key, known } => join(&[key, " is not a Platinum option and is ignored; known: ", known, "."]),
+        }
+    }
+}
+
+impl fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
 }
 
 /// A configuration read and checked: what to run with and what to warn about.
@@ -238,7 +286,7 @@ impl Config {
                 Some(i) => values[i] = Some(value),
                 None => warnings.push(ConfigWarning::Unknown {
                     key: match source {
-                        Source::Attributes => format!("data-{}", kebab(key)),
+                        Source::Attributes => join(&["data-", &kebab(key)]),
                         Source::Options => key.to_owned(),
                     },
                     known: KEYS.iter().fold(String::new(), |mut all, k| {

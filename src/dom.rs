@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::i18n::Strings;
 use crate::id::uuid_v4;
 use crate::state::{Context, Event, Invalid, Phase, Widget};
+use crate::text::{decimal, join};
 use gloo_events::{EventListener, EventListenerOptions};
 use platinum_payload::{MAX_COMMENT_CHARS, Page, Viewport};
 use std::rc::Rc;
@@ -23,12 +24,24 @@ pub const HOST_TAG: &str = "platinum-feedback";
 
 /// A DOM call failed; carries what was being done and the browser's message.
 #[derive(Debug, thiserror::Error)]
-#[error("could not {doing}: {message}")]
 pub struct DomError {
     /// What the widget was doing.
     pub doing: &'static str,
     /// The browser's error, as text.
     pub message: String,
+}
+
+impl DomError {
+    /// The one-line explanation for the console.
+    pub fn message(&self) -> String {
+        join(&["could not ", self.doing, ": ", &self.message])
+    }
+}
+
+impl std::fmt::Display for DomError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
 }
 
 /// Converts a browser exception into a [`DomError`] naming what was being done.
@@ -285,7 +298,7 @@ impl Parts {
                 e.prevent_default();
                 match context(&self.window, &self.document, self.el(HONEYPOT)) {
                     Ok(context) => Event::Submit(context),
-                    Err(err) => return report(&err.to_string()),
+                    Err(err) => return report(&err.message()),
                 }
             }
             ("keydown", _) => match self.key(e) {
@@ -360,7 +373,7 @@ impl Parts {
         email.set_read_only(!now.editable());
         let _ = email.set_attribute("aria-invalid", if now.invalid == Some(Invalid::BadEmail) { "true" } else { "false" });
         let used = now.comment.encode_utf16().count();
-        self.el::<Element>(COUNTER).set_text_content(Some(&format!("{used} / {MAX_COMMENT_CHARS}")));
+        self.el::<Element>(COUNTER).set_text_content(Some(&join(&[&decimal(used), " / ", &decimal(MAX_COMMENT_CHARS)])));
 
         let sending = now.phase == Phase::Sending;
         send.set_text_content(Some(match now.phase {
@@ -382,7 +395,7 @@ impl Parts {
             (None, Phase::Failed) => (s.failed, "status error"),
             (None, Phase::Refused) => (s.refused, "status error"),
         };
-        let text = if now.phase == Phase::Thanked && now.invalid.is_none() { format!("{text} {}", s.thanks_body) } else { text.to_owned() };
+        let text = if now.phase == Phase::Thanked && now.invalid.is_none() { join(&[text, " ", s.thanks_body]) } else { text.to_owned() };
         if status.text_content().unwrap_or_default() != text {
             status.set_text_content(Some(&text));
         }
@@ -419,10 +432,10 @@ impl Drop for View {
 
 /// Writes one `[platinum]` error line to the console.
 pub fn report(message: &str) {
-    web_sys::console::error_1(&JsValue::from_str(&format!("[platinum] {message}")));
+    web_sys::console::error_1(&JsValue::from_str(&join(&["[platinum] ", message])));
 }
 
 /// Writes one `[platinum]` warning line to the console.
 pub fn warn(message: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(&format!("[platinum] {message}")));
+    web_sys::console::warn_1(&JsValue::from_str(&join(&["[platinum] ", message])));
 }

@@ -10,6 +10,7 @@ pub mod state;
 pub mod id;
 pub mod retry;
 pub mod style;
+pub mod text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

@@ -4,6 +4,7 @@
 //! element and runs under a Content-Security-Policy without `'unsafe-inline'`.
 
 use crate::config::{Config, Position, Theme};
+use crate::text::join;
 
 /// Colours that meet WCAG AA (4.5:1 for text) on their background.
 const LIGHT: &str = "--bg:#ffffff;--fg:#111827;--muted:#4b5563;--line:#6b7280;--field:#ffffff;--err:#b91c1c;";
@@ -22,7 +23,6 @@ button,input,textarea{font:inherit;color:inherit;margin:0}
 h2{margin:0;font-size:18px;line-height:1.3;font-weight:700}
 .close{flex:none;width:32px;height:32px;border:0;border-radius:8px;background:transparent;font-size:22px;line-height:1;cursor:pointer}
 .close:hover{background:rgba(127,127,127,.18)}
-fieldset{border:0;margin:0 0 14px;padding:0;min-width:0}
 .scale{display:grid;grid-template-columns:repeat(5,1fr);gap:6px}
 .scale input{position:absolute;opacity:0;width:1px;height:1px;margin:0;pointer-events:none}
 .scale label{display:flex;flex-direction:column;align-items:center;gap:2px;padding:8px 2px;border:1px solid var(--line);border-radius:8px;cursor:pointer;text-align:center;font-size:12px;line-height:1.2;word-break:break-word;hyphens:auto;background:var(--field)}
@@ -38,10 +38,10 @@ textarea{min-height:96px;resize:vertical}
 .primary{padding:9px 18px;border:0;border-radius:8px;background:var(--accent);color:var(--on-accent);font-weight:600;cursor:pointer}
 .primary[disabled]{opacity:.75;cursor:progress}
 .status{margin:0 0 10px;font-size:14px}
-.status:empty{display:none}
+.status{min-height:0}
+.status.thanks{font-size:17px;font-weight:600}
 .error{color:var(--err);font-weight:600}
-.done{margin:4px 0 14px}
-.done p{margin:6px 0 0;color:var(--muted)}
+.done{display:block;margin:14px 0 0 auto}
 .trap{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 :focus{outline:none}
 :focus-visible,.scale input:focus-visible+label{outline:3px solid var(--focus);outline-offset:2px}
@@ -53,30 +53,41 @@ textarea{min-height:96px;resize:vertical}
 /// The complete stylesheet for `config`.
 pub fn stylesheet(config: &Config) -> String {
     let accent = config.accent.css();
-    let on_accent = config.accent.text_css();
-    let vars = format!("--accent:{accent};--on-accent:{on_accent};--focus:{accent};");
-    let theme = match config.theme {
-        Theme::Light => format!(".w{{{LIGHT}{vars}}}"),
-        Theme::Dark => format!(".w{{{DARK}{vars}--focus:#93c5fd}}"),
-        Theme::Auto => format!(
-            ".w{{{LIGHT}{vars}}}@media (prefers-color-scheme:dark){{.w{{{DARK}--focus:#93c5fd}}}}"
-        ),
-    };
+    let vars = join(&["--accent:", &accent, ";--on-accent:", config.accent.text_css(), ";--focus:", &accent, ";"]);
     let (vertical, horizontal) = match config.position {
         Position::BottomRight => ("bottom", "right"),
         Position::BottomLeft => ("bottom", "left"),
         Position::TopRight => ("top", "right"),
         Position::TopLeft => ("top", "left"),
     };
-    let place = format!(
-        ".launcher{{{vertical}:16px;{horizontal}:16px}}.dialog{{{vertical}:68px;{horizontal}:16px}}"
-    );
-    let mut css = String::with_capacity(BASE.len() + theme.len() + place.len());
-    css.push_str(BASE);
-    css.push_str(&theme);
-    css.push_str(&place);
-    css
+    let (light, dark, dark_alone) = match config.theme {
+        Theme::Light => (LIGHT, "", ""),
+        Theme::Dark => ("", DARK, "--focus:#93c5fd"),
+        Theme::Auto => (LIGHT, "", ""),
+    };
+    join(&[
+        BASE,
+        ".w{",
+        light,
+        dark,
+        &vars,
+        dark_alone,
+        "}",
+        if config.theme == Theme::Auto { AUTO_DARK } else { "" },
+        ".launcher{",
+        vertical,
+        ":16px;",
+        horizontal,
+        ":16px}.dialog{",
+        vertical,
+        ":68px;",
+        horizontal,
+        ":16px}",
+    ])
 }
+
+/// Dark colours for visitors whose system prefers them, when the theme is `auto`.
+const AUTO_DARK: &str = "@media (prefers-color-scheme:dark){.w{--bg:#1f2937;--fg:#f9fafb;--muted:#d1d5db;--line:#9ca3af;--field:#111827;--err:#fca5a5;--focus:#93c5fd}}";
 
 #[cfg(test)]
 mod tests {
@@ -101,6 +112,11 @@ mod tests {
         assert!(css.contains(".launcher{top:16px;left:16px}.dialog{top:68px;left:16px}"));
         let css = stylesheet(&config(&[]));
         assert!(css.contains(".launcher{bottom:16px;right:16px}"));
+    }
+
+    #[test]
+    fn auto_dark_matches_the_dark_theme() {
+        assert!(AUTO_DARK.contains(DARK), "the two dark palettes must not drift apart");
     }
 
     #[test]

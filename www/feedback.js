@@ -12,13 +12,24 @@
   var wasm = null;
   var queue = [];
   function fail(e) {
-    // A trap has already been reported by the widget's panic hook.
-    if (!(e instanceof WebAssembly.RuntimeError)) console.error("[platinum] " + (e && e.message || e));
+    console.error("[platinum] internal error, the widget stops: " + (e && e.message || e));
+    // A trapped wasm instance cannot be trusted again: take the widget off the page.
+    wasm = dead;
+    var host = d.querySelector("platinum-feedback");
+    if (host) host.remove();
   }
+  var dead = { boot: Boolean, init: Boolean, open: Boolean, close: Boolean, destroy: Boolean };
   function call(name, arg) {
     if (!wasm) return queue.push([name, arg]);
     try { wasm[name](arg); } catch (e) { fail(e); }
   }
+  // Event handlers run inside the wasm without passing through call(): catch their traps here.
+  w.addEventListener("error", function (e) {
+    if (wasm && wasm !== dead && e.error instanceof WebAssembly.RuntimeError && String(e.filename).indexOf(base) === 0) {
+      e.preventDefault();
+      fail(e.error);
+    }
+  });
   w.Platinum = {
     version: "__VERSION__",
     init: function (options) { call("init", options); },

@@ -1,7 +1,32 @@
-//! Writing a [`Feedback`] as JSON without serde, so the widget ships no JSON library.
+//! Writing a [`Feedback`] as JSON without serde or `core::fmt`, so the widget ships neither.
 
 use crate::Feedback;
-use std::fmt::Write;
+
+/// Appends `n` in decimal; the widget uses it too, instead of `core::fmt`'s machinery.
+pub fn push_decimal(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in &digits[i..] {
+        out.push(char::from(*d));
+    }
+}
+
+/// Appends the low `width` hex digits of `n`, most significant first.
+pub fn push_hex(out: &mut String, n: u32, width: u32) {
+    for shift in (0..width).rev() {
+        let digit = (n >> (shift * 4)) & 0xf;
+        out.push(char::from(b"0123456789abcdef"[digit as usize]));
+    }
+}
 
 fn string(out: &mut String, s: &str) {
     out.push('"');
@@ -14,7 +39,8 @@ fn string(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             // `<` is escaped too so a payload pasted into HTML can never close a <script> tag.
             c if (c as u32) < 0x20 || c == '<' || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                out.push_str("\\u");
+                push_hex(out, c as u32, 4);
             }
             c => out.push(c),
         }
@@ -39,11 +65,11 @@ impl Feedback {
         key(&mut out, "id");
         string(&mut out, &self.id);
         key(&mut out, "schema_version");
-        let _ = write!(out, "{}", self.schema_version);
+        push_decimal(&mut out, self.schema_version.into());
         key(&mut out, "rating");
-        let _ = write!(out, "{}", self.rating);
+        push_decimal(&mut out, self.rating.into());
         key(&mut out, "scale");
-        let _ = write!(out, "{}", self.scale);
+        push_decimal(&mut out, self.scale.into());
         key(&mut out, "comment");
         string(&mut out, &self.comment);
         key(&mut out, "email");
@@ -67,9 +93,9 @@ impl Feedback {
         key(&mut out, "viewport");
         out.push('{');
         key(&mut out, "width");
-        let _ = write!(out, "{}", self.viewport.width);
+        push_decimal(&mut out, self.viewport.width.into());
         key(&mut out, "height");
-        let _ = write!(out, "{}", self.viewport.height);
+        push_decimal(&mut out, self.viewport.height.into());
         out.push('}');
         key(&mut out, "created_at");
         string(&mut out, &self.created_at);
@@ -101,6 +127,20 @@ mod tests {
         assert_eq!(v["viewport"]["width"], 390);
         assert_eq!(v["schema_version"], 1);
         assert!(!f.to_json().contains("</script>"));
+    }
+
+    #[test]
+    fn numbers_and_hex() {
+        let mut out = String::new();
+        for n in [0, 7, 10, 5000, u64::MAX] {
+            out.clear();
+            super::push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+        out.clear();
+        super::push_hex(&mut out, 0x2028, 4);
+        super::push_hex(&mut out, 0xab, 2);
+        assert_eq!(out, "2028ab");
     }
 
     #[test]

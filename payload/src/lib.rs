@@ -8,6 +8,7 @@
 mod json;
 mod validate;
 
+pub use json::{push_decimal, push_hex};
 pub use validate::{PayloadError, Problem, is_email, is_uuid_v4};
 
 /// Version of the payload's shape. Bumped only for changes a receiver must know about.
