@@ -12,10 +12,11 @@ use crate::state::{Context, Event, Invalid, Phase, Widget};
 use crate::text::{decimal, join};
 use gloo_events::{EventListener, EventListenerOptions};
 use platinum_payload::{MAX_COMMENT_CHARS, Page, Viewport};
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    CssStyleSheet, Document, Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, ShadowRoot,
+    CssStyleSheet, Document, Element, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot,
     ShadowRootInit, ShadowRootMode, Window,
 };
 
@@ -68,7 +69,15 @@ pub fn describe(e: &JsValue) -> String {
 
 /// The page's window.
 pub fn window() -> Result<Window, DomError> {
-    web_sys::window().doing("find the window")
+    // The widget only runs in pages, where the global object is the window.
+    Ok(PAGE.with(|global| global.clone().unchecked_into::<Window>()))
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `globalThis`: one import, where `web_sys::window()` probes four globals.
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static PAGE: JsValue;
 }
 
 /// The visitor's preferred languages, most preferred first.
@@ -83,11 +92,9 @@ pub fn already_mounted(window: &Window) -> bool {
 
 /// Removes any widget host from the page; used when the widget must give up.
 pub fn remove_hosts(window: &Window) {
-    if let Some(Ok(hosts)) = window.document().map(|d| d.query_selector_all(HOST_TAG)) {
-        for i in 0..hosts.length() {
-            if let Some(host) = hosts.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                host.remove();
-            }
+    if let Some(document) = window.document() {
+        while let Ok(Some(host)) = document.query_selector(HOST_TAG) {
+            host.remove();
         }
     }
 }
@@ -197,6 +204,10 @@ struct Parts {
     els: Vec<Element>,
     dispatch: Rc<dyn Fn(Event)>,
     strings: &'static Strings,
+    /// Whether the dialog shows, as last rendered.
+    open: Cell<bool>,
+    /// Whether the thank-you (or saved, or refused) view shows, as last rendered.
+    finished: Cell<bool>,
 }
 
 /// The built widget; dropping it removes the host and every listener.
@@ -254,7 +265,7 @@ impl View {
 
         body.append_child(&host).doing("add the widget to <body>")?;
 
-        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings });
+        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings, open: Cell::new(false), finished: Cell::new(false) });
         let listeners = ["click", "change", "input", "submit", "keydown"].iter().map(|kind| listen(&parts, kind)).collect();
         Ok(View { host, parts, _listeners: listeners })
     }
@@ -312,9 +323,9 @@ impl Parts {
 
     /// Escape closes; Tab and Shift+Tab cycle inside the open dialog.
     fn key(&self, e: &web_sys::Event) -> Option<Event> {
-        let key: &KeyboardEvent = e.dyn_ref()?;
-        let dialog: &HtmlElement = self.el(DIALOG);
-        if dialog.hidden() {
+        // Only "keydown" events reach here.
+        let key: &KeyboardEvent = e.unchecked_ref();
+        if !self.open.get() {
             return None;
         }
         match key.key().as_str() {
@@ -326,7 +337,7 @@ impl Parts {
                 // The close button is the first stop; the last is Send, or Close once finished.
                 let first: &HtmlElement = self.el(CLOSE);
                 let send: &HtmlElement = self.el(SEND);
-                let last: &HtmlElement = if send.offset_parent().is_some() { send } else { self.el(DONE) };
+                let last: &HtmlElement = if self.finished.get() { self.el(DONE) } else { send };
                 let active = self.root.active_element();
                 let at = |el: &HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<Element>());
                 let to = match (key.shift_key(), active.is_none()) {
@@ -350,15 +361,18 @@ impl Parts {
         let form: &Element = self.el(FORM);
         let done: &HtmlElement = self.el(DONE);
         let send: &HtmlElement = self.el(SEND);
-        let comment: &HtmlTextAreaElement = self.el(COMMENT);
+        // Textarea and input share the `value` property; one binding serves both.
+        let comment: &HtmlInputElement = self.el(COMMENT);
         let email: &HtmlInputElement = self.el(EMAIL);
         let status: &Element = self.el(STATUS);
 
         let _ = launcher.set_attribute("aria-expanded", if now.open { "true" } else { "false" });
-        dialog.set_hidden(!now.open);
+        let _ = dialog.toggle_attribute_with_force("hidden", !now.open);
+        self.open.set(now.open);
         let finished = matches!(now.phase, Phase::Thanked | Phase::Saved | Phase::Refused);
         let _ = form.toggle_attribute_with_force("hidden", finished);
-        done.set_hidden(!finished);
+        let _ = done.toggle_attribute_with_force("hidden", !finished);
+        self.finished.set(finished);
 
         for i in 0..RADIO_IDS.len() {
             self.el::<HtmlInputElement>(RADIOS + i).set_checked(now.rating == Some(i as u8 + 1));
@@ -369,8 +383,9 @@ impl Parts {
         if email.value() != now.email {
             email.set_value(&now.email);
         }
-        comment.set_read_only(!now.editable());
-        email.set_read_only(!now.editable());
+        for field in [comment, email] {
+            let _ = field.toggle_attribute_with_force("readonly", !now.editable());
+        }
         let _ = email.set_attribute("aria-invalid", if now.invalid == Some(Invalid::BadEmail) { "true" } else { "false" });
         let used = now.comment.encode_utf16().count();
         self.el::<Element>(COUNTER).set_text_content(Some(&join(&[&decimal(used), " / ", &decimal(MAX_COMMENT_CHARS)])));

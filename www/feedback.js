@@ -11,32 +11,30 @@
   for (var k in data) attrs[k] = data[k];
   var wasm = null;
   var queue = [];
+  var dead = false;
   function fail(e) {
     console.error("[platinum] internal error, the widget stops: " + (e && e.message || e));
     // A trapped wasm instance cannot be trusted again: take the widget off the page.
-    wasm = dead;
+    dead = true;
     var host = d.querySelector("platinum-feedback");
     if (host) host.remove();
   }
-  var dead = { boot: Boolean, init: Boolean, open: Boolean, close: Boolean, destroy: Boolean };
   function call(name, arg) {
+    if (dead) return;
     if (!wasm) return queue.push([name, arg]);
     try { wasm[name](arg); } catch (e) { fail(e); }
   }
   // Event handlers run inside the wasm without passing through call(): catch their traps here.
   w.addEventListener("error", function (e) {
-    if (wasm && wasm !== dead && e.error instanceof WebAssembly.RuntimeError && String(e.filename).indexOf(base) === 0) {
+    if (wasm && !dead && e.error instanceof WebAssembly.RuntimeError && String(e.filename).indexOf(base) === 0) {
       e.preventDefault();
       fail(e.error);
     }
   });
-  w.Platinum = {
-    version: "__VERSION__",
-    init: function (options) { call("init", options); },
-    open: function () { call("open"); },
-    close: function () { call("close"); },
-    destroy: function () { call("destroy"); }
-  };
+  var api = (w.Platinum = { version: "__VERSION__" });
+  ["init", "open", "close", "destroy"].forEach(function (name) {
+    api[name] = function (options) { call(name, options); };
+  });
   function load() {
     import(base + "__GLUE__")
       .then(function (m) {

@@ -26,7 +26,7 @@ fn minify(tools_dir: &Path, input: &Path, esm: bool) -> Result<Vec<u8>> {
     let mut cmd = Command::new(tools_dir.join("node_modules/.bin/esbuild"));
     cmd.arg(input).args(["--minify", "--legal-comments=none", "--target=es2020", "--log-level=warning"]);
     if esm {
-        cmd.arg("--format=esm");
+        cmd.args(["--bundle", "--format=esm"]);
     }
     let out = cmd.output().map_err(|e| format!("could not run esbuild: {e}"))?;
     if !out.status.success() {
@@ -136,7 +136,11 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     write(&glue_path, rename_in_glue(&glue, &String::from_utf8_lossy(&renamed.stdout))?.as_bytes())?;
 
     let wasm = read(&optimized)?;
-    let glue = minify(&tools_dir, &glue_path, true)?;
+    // Bundling from an entry that re-exports only what the loader calls lets the minifier drop
+    // the rest of the glue (the synchronous initialiser and its helpers).
+    let entry = staging.join("entry.js");
+    write(&entry, b"export { default, boot, init, open, close, destroy } from './platinum_widget.js';\n")?;
+    let glue = minify(&tools_dir, &entry, true)?;
     let wasm_name = format!("platinum-{}.wasm", content_hash(&wasm));
     let glue_name = format!("platinum-{}.js", content_hash(&glue));
 
