@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     let command = std::env::args().nth(1).unwrap_or_default();
     let result = match command.as_str() {
         "dist" => dist::build(&root).map(drop),
-        "sizes" => dist::build(&root).and_then(|files| sizes::print(&files)),
+        "sizes" => tools::ensure_apt(&["brotli"]).and_then(|()| dist::build(&root)).and_then(|files| sizes::print(&files)),
         "run" => run(&root),
         "test" => test(&root),
         "bench" => bench(&root),
@@ -71,7 +71,7 @@ fn run(root: &Path) -> Result {
 fn test(root: &Path) -> Result {
     tools::ensure_wasm_target()?;
     tools::ensure_wasm_bindgen(root)?;
-    tools::ensure_chromium()?;
+    tools::ensure_apt(&["chromium", "chromium-driver", "brotli"])?;
     println!("== native tests");
     run_cmd(cargo().current_dir(root).args(["test", "--workspace"]))?;
     println!("== browser tests (wasm-bindgen-test in headless Chromium)");
@@ -88,9 +88,9 @@ fn test(root: &Path) -> Result {
 }
 
 fn bench(root: &Path) -> Result {
+    tools::ensure_apt(&["chromium", "chromium-driver", "brotli"])?;
     let files = dist::build(root)?;
     sizes::print(&files)?;
-    tools::ensure_chromium()?;
     let e2e = root.join("tests/e2e");
     tools::npm_ci(&e2e)?;
     run_cmd(Command::new("node").current_dir(&e2e).arg("bench.mjs"))

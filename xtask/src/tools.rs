@@ -67,13 +67,18 @@ pub fn npm_ci(dir: &Path) -> Result {
     run_cmd(Command::new("npm").current_dir(dir).args(["ci", "--no-audit", "--no-fund"]))
 }
 
-/// Checks that Debian's Chromium and ChromeDriver are installed, installing them as root if not.
-pub fn ensure_chromium() -> Result {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+/// Installs the Debian packages that are missing (as root, with apt-get).
+pub fn ensure_apt(packages: &[&str]) -> Result {
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| !Command::new("dpkg").args(["-s", p]).output().is_ok_and(|o| o.status.success()))
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    println!("installing chromium and chromium-driver with apt-get");
-    run_cmd(Command::new("apt-get").arg("update").arg("-qq"))?;
-    run_cmd(Command::new("apt-get").args(["install", "-y", "-qq", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
-        .map_err(|e| format!("{e}; install Debian's chromium and chromium-driver packages"))
+    println!("installing {} with apt-get", missing.join(", "));
+    run_cmd(Command::new("apt-get").args(["update", "-qq"]))?;
+    run_cmd(Command::new("apt-get").args(["install", "-y", "-qq"]).args(&missing).env("DEBIAN_FRONTEND", "noninteractive"))
+        .map_err(|e| format!("{e}; install the Debian packages {} by hand", missing.join(" ")))
 }
