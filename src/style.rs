@@ -36,7 +36,7 @@ textarea{min-height:96px;resize:vertical}
 .counter{display:block;text-align:right;color:var(--muted);font-size:12px;margin-top:2px}
 .actions{display:flex;gap:8px;justify-content:flex-end;align-items:center}
 .primary{padding:9px 18px;border:0;border-radius:8px;background:var(--accent);color:var(--on-accent);font-weight:600;cursor:pointer}
-.primary[disabled]{opacity:.75;cursor:progress}
+.primary[aria-disabled=true]{cursor:progress}
 .status{margin:0 0 10px;font-size:14px}
 .status{min-height:0}
 .status.thanks{font-size:17px;font-weight:600}
