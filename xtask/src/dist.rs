@@ -122,7 +122,8 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     // Import, export and module names are long hashed identifiers repeated in wasm and glue;
     // shortening them on both sides saves visitors about 3 KB gzip.
     let renamed = Command::new(tools_dir.join("node_modules/.bin/wasm-opt"))
-        .args(["-Oz", "--minify-imports-and-exports-and-modules"])
+        // Flattening and re-looping before two -Oz rounds measured ~200 bytes gzip smaller than -Oz alone.
+        .args(["--flatten", "--rereloop", "-Oz", "-Oz", "--minify-imports-and-exports-and-modules"])
         .arg(staging.join("platinum_widget_bg.wasm"))
         .arg("-o")
         .arg(&optimized)
