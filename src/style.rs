@@ -14,7 +14,7 @@ const BASE: &str = "
 :host{all:initial!important;display:block!important;position:fixed!important;inset:auto!important;width:0!important;height:0!important;margin:0!important;padding:0!important;border:0!important;z-index:2147483000!important;contain:none!important}
 *,*::before,*::after{box-sizing:border-box}
 [hidden]{display:none!important}
-.w{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);-webkit-text-size-adjust:100%}
+.w{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg)}
 button,input,textarea{font:inherit;color:inherit;margin:0}
 .launcher{position:fixed;display:inline-flex;align-items:center;gap:6px;padding:10px 16px;border:0;border-radius:999px;background:var(--accent);color:var(--on-accent);font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}
 .dialog{position:fixed;width:min(360px,calc(100vw - 32px));max-height:calc(100vh - 100px);overflow:auto;padding:18px;border-radius:12px;background:var(--bg);color:var(--fg);border:1px solid var(--line);box-shadow:0 12px 40px rgba(0,0,0,.3);animation:rise .16s ease-out}
@@ -38,7 +38,6 @@ textarea{min-height:96px;resize:vertical}
 .primary{padding:9px 18px;border:0;border-radius:8px;background:var(--accent);color:var(--on-accent);font-weight:600;cursor:pointer}
 .primary[aria-disabled=true]{cursor:progress}
 .status{margin:0 0 10px;font-size:14px}
-.status{min-height:0}
 .status.thanks{font-size:17px;font-weight:600}
 .error{color:var(--err);font-weight:600}
 .done{display:block;margin:14px 0 0 auto}
