@@ -1,1 +1,127 @@
-fn main() {}
+//! The `platinum-collector` binary: reads the command line, opens the database and serves
+//! [`platinum_collector::app`] until SIGTERM or Ctrl-C.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use axum::http::HeaderValue;
+use clap::Parser;
+use platinum_collector::config::{Command, ServeArgs};
+use platinum_collector::{AdminToken, AppState, Cli, Store, app, bench};
+use tokio::net::{TcpListener, TcpSocket};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("PLATINUM_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("platinum-collector: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Some(Command::Count { db }) => bench::count(&db).await.map_err(|e| e.to_string()),
+            Some(Command::BenchSqlite { db, seconds }) => bench::sqlite_insert_rate(&db, seconds).await.map_err(|e| e.to_string()),
+            None => serve(cli.serve).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("platinum-collector: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let (admin, token_note) = match args.admin_token.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(token) => (AdminToken::new(token), "from PLATINUM_ADMIN_TOKEN".to_owned()),
+        None => {
+            let admin = AdminToken::generate();
+            let note = match &admin {
+                Ok(admin) => format!("{} (generated for this run; set PLATINUM_ADMIN_TOKEN to choose one)", admin.reveal()),
+                Err(_) => String::new(),
+            };
+            (admin, note)
+        }
+    };
+    let admin = admin.map_err(|e| format!("no randomness for the admin session: {e}"))?;
+    let allowed_origins = args
+        .allow_origins
+        .iter()
+        .map(|o| HeaderValue::from_str(o).map_err(|_| format!("--allow-origin {o:?} is not a valid header value")))
+        .collect::<Result<Arc<[_]>, _>>()?;
+
+    let (store, writer) = Store::open(&args.db).await.map_err(|e| format!("opening database {}: {e}", args.db.display()))?;
+    let state = AppState { store: store.clone(), admin, allowed_origins, rate_limit: args.rate_limit };
+    let listener = bind(args.listen).map_err(|e| format!("listening on {}: {e}", args.listen))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let shown = if address.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], address.port())) } else { address };
+
+    println!("Platinum collector listening on http://{address}/");
+    println!("  demo page:   http://{shown}/");
+    println!("  dashboard:   http://{shown}/dashboard");
+    println!("  admin token: {token_note}");
+    println!("  database:    {}", args.db.display());
+    if args.rate_limit.rate_limit_per_minute == 0 {
+        println!("  rate limit:  off");
+    } else {
+        println!(
+            "  rate limit:  {} posts/minute per client, bursts of {}",
+            args.rate_limit.rate_limit_per_minute, args.rate_limit.rate_limit_burst
+        );
+    }
+
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await;
+    // In-flight requests have finished; let the writer commit what is queued, then close.
+    store.close().await;
+    drop(store);
+    writer.finish().await;
+    tracing::info!("stopped");
+    served.map_err(|e| format!("serving: {e}"))
+}
+
+/// Listens with a deep accept queue: tokio's default backlog of 128 overflows under bursts of
+/// new connections.
+fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.set_nodelay(true)?;
+    socket.bind(address)?;
+    socket.listen(1024)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

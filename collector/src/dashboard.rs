@@ -1,0 +1,287 @@
+//! `/dashboard`: the owner's view behind the admin token — login, summary with charts, the
+//! filtered list of responses, the "needs follow-up" view and marking responses as followed up.
+
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde::Deserialize;
+
+use crate::auth::AdminToken;
+use crate::charts;
+use crate::filter::{Listing, SpamFilter};
+use crate::store::{StoredFeedback, now_rfc3339};
+use crate::{AppError, AppState};
+
+/// The dashboard pages and forms.
+pub fn router(_state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/dashboard", get(overview))
+        .route("/dashboard/login", post(login))
+        .route("/dashboard/logout", post(logout))
+        .route("/dashboard/follow-up", get(follow_up))
+        .route("/dashboard/export.csv", get(export))
+        .route("/dashboard/feedback/{id}/followed-up", post(mark_followed_up))
+}
+
+/// Proof that the request carries the dashboard session cookie; without it the login form is
+/// the answer.
+struct Owner;
+
+impl FromRequestParts<AppState> for Owner {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.admin.has_session(parts) { Ok(Self) } else { Err(login_page(None)) }
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    token: String,
+}
+
+async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+    if !state.admin.matches(form.token.trim()) {
+        tracing::warn!("dashboard login with a wrong token");
+        return login_page(Some("That token is not right."));
+    }
+    let mut response = Redirect::to("/dashboard").into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&state.admin.session_cookie()) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+async fn logout() -> Response {
+    let mut response = Redirect::to("/dashboard").into_response();
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_static(AdminToken::logout_cookie()));
+    response
+}
+
+async fn overview(_: Owner, State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Markup, AppError> {
+    let listing = Listing::parse(query.as_deref())?;
+    let summary = state.store.summary(&listing.filter).await?;
+    let rows = state.store.list(&listing.filter, listing.paging.per_page, listing.paging.offset()).await?;
+    let total = summary.total;
+    let filter_query = listing.filter_query();
+    let back = match filter_query.as_str() {
+        "" => "/dashboard".to_owned(),
+        q => format!("/dashboard?{q}"),
+    };
+    let pages = u32::try_from((total + i64::from(listing.paging.per_page) - 1) / i64::from(listing.paging.per_page)).unwrap_or(u32::MAX).max(1);
+    let page_link = |page: u32| {
+        let sep = if filter_query.is_empty() { "" } else { "&" };
+        format!("/dashboard?{filter_query}{sep}page={page}")
+    };
+    let f = &listing.filter;
+    let selected = |on: bool| on.then_some("selected");
+    Ok(layout(
+        "Feedback",
+        html! {
+            section class="figures" {
+                div class="figure" { span class="number" data-total=(total) { (total) } span { "responses" } }
+                div class="figure" {
+                    span class="number" { @if let Some(avg) = summary.average { (format!("{avg:.2}")) } @else { "–" } }
+                    span { "average rating" }
+                }
+            }
+            section class="charts" {
+                figure { (charts::rating_bars(&summary.distribution)) figcaption { "Responses per rating" } }
+                figure { (charts::trend_line(&summary.trend)) figcaption { "Average rating per day" } }
+            }
+            form class="filters" method="get" action="/dashboard" {
+                label { "Rating " select name="rating" {
+                    option value="" { "any" }
+                    @for r in 1..=5u8 { option value=(r) selected=[selected(f.rating == Some(r))] { (r) } }
+                } }
+                label { "Comment " select name="has_comment" {
+                    option value="" { "any" }
+                    option value="yes" selected=[selected(f.has_comment == Some(true))] { "with" }
+                    option value="no" selected=[selected(f.has_comment == Some(false))] { "without" }
+                } }
+                label { "Email " select name="has_email" {
+                    option value="" { "any" }
+                    option value="yes" selected=[selected(f.has_email == Some(true))] { "with" }
+                    option value="no" selected=[selected(f.has_email == Some(false))] { "without" }
+                } }
+                label { "From " input type="date" name="from" value=[f.from.map(|d| d.to_string())]; }
+                label { "To " input type="date" name="to" value=[f.to.map(|d| d.to_string())]; }
+                label { "Search " input type="search" name="q" value=[f.q.as_deref()]; }
+                label { "Spam " select name="spam" {
+                    option value="" { "hidden" }
+                    option value="include" selected=[selected(f.spam == SpamFilter::Include)] { "shown" }
+                    option value="only" selected=[selected(f.spam == SpamFilter::Only)] { "only spam" }
+                } }
+                button type="submit" { "Filter" }
+                a href="/dashboard" { "Clear" }
+                a href={"/dashboard/export.csv?" (filter_query)} { "Export CSV" }
+            }
+            section class="responses" {
+                @if rows.is_empty() { p class="empty" { "No responses match." } }
+                @for row in &rows { (response_row(row, &back)) }
+            }
+            @if pages > 1 {
+                nav class="paging" {
+                    @if listing.paging.page > 1 { a href=(page_link(listing.paging.page - 1)) rel="prev" { "← Newer" } }
+                    span { "Page " (listing.paging.page) " of " (pages) }
+                    @if listing.paging.page < pages { a href=(page_link(listing.paging.page + 1)) rel="next" { "Older →" } }
+                }
+            }
+        },
+    ))
+}
+
+async fn follow_up(_: Owner, State(state): State<AppState>) -> Result<Markup, AppError> {
+    let (pending, done) = state.store.follow_up().await?;
+    let back = "/dashboard/follow-up";
+    Ok(layout(
+        "Needs follow-up",
+        html! {
+            p class="lead" { "Ratings of 1 or 2, oldest first. Mark each one when you have answered it." }
+            section class="responses follow-up" data-pending=(pending.len()) {
+                @if pending.is_empty() { p class="empty" { "Nobody is waiting for an answer." } }
+                @for row in &pending { (response_row(row, back)) }
+            }
+            @if !done.is_empty() {
+                h2 { "Followed up" }
+                section class="responses done" {
+                    @for row in &done { (response_row(row, back)) }
+                }
+            }
+        },
+    ))
+}
+
+async fn export(_: Owner, State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, AppError> {
+    let listing = Listing::parse(query.as_deref())?;
+    let rows = state.store.list_all(&listing.filter).await?;
+    crate::feedback::csv_response(&rows)
+}
+
+#[derive(Deserialize)]
+struct FollowUpForm {
+    #[serde(default)]
+    back: String,
+}
+
+async fn mark_followed_up(_: Owner, State(state): State<AppState>, Path(id): Path<String>, Form(form): Form<FollowUpForm>) -> Result<Response, AppError> {
+    if !state.store.mark_followed_up(&id.to_ascii_lowercase(), &now_rfc3339()).await? {
+        return Err(AppError::NotFound);
+    }
+    // Only back into the dashboard: the form field must not become an open redirect.
+    let back = if form.back.starts_with("/dashboard") && !form.back.contains("//") { form.back } else { "/dashboard/follow-up".to_owned() };
+    Ok(Redirect::to(&back).into_response())
+}
+
+fn response_row(row: &StoredFeedback, back: &str) -> Markup {
+    let unhappy = row.rating <= 2;
+    html! {
+        article class={"response rating-" (row.rating) @if unhappy { " unhappy" } @if row.spam { " spam" }}
+            data-feedback-id=(row.id) data-rating=(row.rating) {
+            header {
+                span class="stars" aria-label={(row.rating) " of " (row.scale)} {
+                    @for i in 1..=row.scale { @if i <= row.rating { "★" } @else { "☆" } }
+                }
+                time datetime=(row.received_at) { (row.received_at.get(..16).unwrap_or(&row.received_at).replace('T', " ")) }
+                @if row.spam { span class="tag" { "spam" } }
+                @if let Some(at) = &row.followed_up_at { span class="tag done" title=(at) { "followed up" } }
+            }
+            @if row.comment.is_empty() { p class="comment none" { "(no comment)" } }
+            @else { p class="comment" { (row.comment) } }
+            dl {
+                @if let Some(email) = row.email.as_deref().filter(|e| !e.is_empty()) {
+                    dt { "Email" } dd class="email" { a href={"mailto:" (email)} { (email) } }
+                }
+                dt { "Page" } dd class="page" { (row.page_title) " " span class="url" { (row.page_url) } }
+                dt { "Browser" } dd { (row.locale) ", " (row.viewport_width) "×" (row.viewport_height) ", " span class="ua" { (row.user_agent) } }
+            }
+            @if row.followed_up_at.is_none() {
+                form class="mark" method="post" action={"/dashboard/feedback/" (row.id) "/followed-up"} {
+                    input type="hidden" name="back" value=(back);
+                    button type="submit" name="mark-followed-up" { "Mark followed up" }
+                }
+            }
+        }
+    }
+}
+
+fn login_page(problem: Option<&str>) -> Response {
+    let page = page(
+        "Log in",
+        html! {
+            form class="login" method="post" action="/dashboard/login" {
+                h1 { "Platinum dashboard" }
+                @if let Some(problem) = problem { p class="problem" role="alert" { (problem) } }
+                label { "Admin token" input type="password" name="token" autocomplete="current-password" required autofocus; }
+                button type="submit" { "Log in" }
+                p class="hint" { "The collector printed the token when it started, unless PLATINUM_ADMIN_TOKEN set it." }
+            }
+        },
+    );
+    (StatusCode::UNAUTHORIZED, page).into_response()
+}
+
+fn layout(title: &str, body: Markup) -> Markup {
+    page(
+        title,
+        html! {
+            nav class="top" {
+                a href="/dashboard" { "Overview" }
+                a href="/dashboard/follow-up" { "Needs follow-up" }
+                form method="post" action="/dashboard/logout" { button type="submit" { "Log out" } }
+            }
+            main {
+                h1 { (title) }
+                (body)
+            }
+        },
+    )
+}
+
+fn page(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (title) " · Platinum" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body { (body) }
+        }
+    }
+}
+
+const STYLE: &str = "
+:root{color-scheme:light dark;--fg:#1d1d1f;--muted:#6e6e73;--bg:#fff;--card:#f5f5f7;--accent:#3b5bdb;--bad:#c92a2a}
+@media (prefers-color-scheme:dark){:root{--fg:#f5f5f7;--muted:#a1a1a6;--bg:#111;--card:#1e1e20;--accent:#748ffc;--bad:#ff6b6b}}
+*{box-sizing:border-box}body{margin:0;font:16px/1.45 system-ui,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:960px;margin:0 auto;padding:1rem}h1{font-size:1.5rem;margin:.5rem 0 1rem}
+nav.top{display:flex;gap:1rem;align-items:center;padding:.75rem 1rem;background:var(--card);flex-wrap:wrap}
+nav.top form{margin-left:auto}a{color:var(--accent)}
+button{font:inherit;padding:.4rem .8rem;border-radius:6px;border:1px solid var(--muted);background:var(--bg);color:var(--fg);cursor:pointer}
+.figures{display:flex;gap:1rem;flex-wrap:wrap}.figure{background:var(--card);border-radius:10px;padding:.75rem 1rem;min-width:9rem}
+.figure .number{display:block;font-size:2rem;font-weight:600}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1rem;margin:1rem 0}
+figure{margin:0;background:var(--card);border-radius:10px;padding:.75rem}figcaption{color:var(--muted);font-size:.9rem}
+.chart{width:100%;height:auto}.chart text{font-size:10px;fill:var(--muted)}.bar{fill:var(--accent)}.bar.r1,.bar.r2{fill:var(--bad)}
+.grid{stroke:var(--muted);stroke-opacity:.3}.line{fill:none;stroke:var(--accent);stroke-width:2}.point{fill:var(--accent)}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:1rem 0}.filters label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
+.filters input,.filters select{font:inherit;padding:.3rem;border-radius:6px;border:1px solid var(--muted);background:var(--bg);color:var(--fg)}
+.response{background:var(--card);border-radius:10px;padding:.75rem 1rem;margin:.75rem 0;border-left:4px solid transparent}
+.response.unhappy{border-left-color:var(--bad)}.response.spam{opacity:.6}
+.response header{display:flex;gap:.75rem;align-items:center;flex-wrap:wrap}.stars{color:#f59f00;letter-spacing:1px}
+time,.tag,.hint,.lead,.empty{color:var(--muted);font-size:.9rem}.tag{border:1px solid var(--muted);border-radius:99px;padding:0 .5rem}
+.comment{white-space:pre-wrap;overflow-wrap:anywhere}.comment.none{color:var(--muted)}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.1rem .75rem;font-size:.85rem;margin:.5rem 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
+.url,.ua{color:var(--muted)}.paging{display:flex;gap:1rem;justify-content:center;margin:1rem 0}
+.login{max-width:22rem;margin:15vh auto;padding:1.5rem;background:var(--card);border-radius:12px;display:flex;flex-direction:column;gap:.75rem}
+.login input{display:block;width:100%;margin-top:.25rem;font:inherit;padding:.5rem;border-radius:6px;border:1px solid var(--muted)}
+.problem{color:var(--bad);margin:0}
+";

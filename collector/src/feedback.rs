@@ -1,0 +1,218 @@
+//! `/api/feedback`: visitors' posts coming in (validated, deduplicated, stored durably) and the
+//! owner's JSON or CSV export going out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use platinum_payload::{Feedback, MAX_BODY_BYTES};
+use serde::Serialize;
+use tower_governor::GovernorError;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::GovernorLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::auth::Bearer;
+use crate::filter::Listing;
+use crate::store::{NewFeedback, StoredFeedback, Stored, now_rfc3339};
+use crate::{AppError, AppState, RATE_LIMIT_FORGET_AFTER};
+
+/// `POST /api/feedback` behind CORS and the rate limit, and `GET /api/feedback` behind the token.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(state.allowed_origins.iter().cloned()))
+        .allow_methods([Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(86_400));
+    let mut posting = post(create);
+    let limit = state.rate_limit;
+    if limit.rate_limit_per_minute > 0 {
+        let config = GovernorConfigBuilder::default()
+            .period(Duration::from_nanos(60_000_000_000 / u64::from(limit.rate_limit_per_minute)))
+            .burst_size(limit.rate_limit_burst)
+            .finish();
+        if let Some(config) = config {
+            let config = Arc::new(config);
+            forget_quiet_clients(Arc::downgrade(config.limiter()));
+            posting = posting.layer(GovernorLayer::new(config).error_handler(|e| match e {
+                GovernorError::TooManyRequests { wait_time, .. } => {
+                    AppError::RateLimited { retry_after: wait_time.max(1) }.into_response()
+                }
+                GovernorError::UnableToExtractKey => {
+                    AppError::Internal("rate limit: no peer address on the request".into()).into_response()
+                }
+                GovernorError::Other { msg, .. } => AppError::Internal(format!("rate limit: {msg:?}")).into_response(),
+            }));
+        }
+    }
+    Router::new().route("/api/feedback", posting.layer(cors).get(list))
+}
+
+/// Without pruning, every address ever seen would keep a slot in memory.
+fn forget_quiet_clients(limiter: std::sync::Weak<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+    runtime.spawn(async move {
+        let mut tick = tokio::time::interval(RATE_LIMIT_FORGET_AFTER);
+        loop {
+            tick.tick().await;
+            let Some(limiter) = limiter.upgrade() else { break };
+            limiter.retain_recent();
+        }
+    });
+}
+
+#[derive(Serialize)]
+struct Accepted<'a> {
+    id: &'a str,
+    status: &'static str,
+}
+
+async fn create(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, AppError> {
+    let origin = check_origin(&state, &headers)?;
+    check_content_type(&headers)?;
+    let bytes = read_body(&headers, body).await?;
+    let mut feedback = parse(&bytes)?;
+    feedback.validate().map_err(|e| AppError::invalid(Some(e.field.to_owned()), e.to_string()))?;
+    // Retries must match whatever case the first attempt used.
+    feedback.id.make_ascii_lowercase();
+    let id = feedback.id.clone();
+    let stored = state.store.insert(NewFeedback { feedback, received_at: now_rfc3339(), origin }).await?;
+    let (status, word) = match stored {
+        Stored::Created => (StatusCode::CREATED, "created"),
+        Stored::Repeat => (StatusCode::OK, "already stored"),
+    };
+    Ok((status, Json(Accepted { id: &id, status: word })).into_response())
+}
+
+/// The post's origin if it may post: the collector's own pages, listed sites, and senders that
+/// are not browsers (no `Origin` header).
+fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    let Some(origin) = headers.get(header::ORIGIN) else { return Ok(None) };
+    let text = origin.to_str().map_err(|_| AppError::ForbiddenOrigin("(not text)".into()))?;
+    let authority = text.split_once("://").map(|(_, rest)| rest);
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let same_origin = matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h));
+    let listed = state.allowed_origins.iter().any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(origin.as_bytes()));
+    if same_origin || listed { Ok(Some(text.to_owned())) } else { Err(AppError::ForbiddenOrigin(text.to_owned())) }
+}
+
+fn check_content_type(headers: &HeaderMap) -> Result<(), AppError> {
+    let essence = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    // text/plain is a "simple" content type: senders that cannot set headers (sendBeacon, forms)
+    // can still post, and the body is read as JSON all the same.
+    match essence.as_deref() {
+        Some("application/json" | "text/plain") => Ok(()),
+        _ => Err(AppError::UnsupportedMediaType),
+    }
+}
+
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, AppError> {
+    let too_large = AppError::TooLarge { limit: MAX_BODY_BYTES };
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large);
+    }
+    match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large),
+        Err(e) => Err(AppError::invalid(None, format!("could not read the request body: {e}"))),
+    }
+}
+
+/// Parses the payload; a serde error names the JSON path it happened at.
+fn parse(bytes: &[u8]) -> Result<Feedback, AppError> {
+    let mut json = serde_json::Deserializer::from_slice(bytes);
+    let feedback: Feedback = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let field = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(name, _)| if path == "." { name.to_owned() } else { format!("{path}.{name}") })
+            .or_else(|| (path != ".").then_some(path));
+        let message = match &field {
+            Some(field) if !message.starts_with("missing field") => format!("{field}: {message}"),
+            _ => message,
+        };
+        AppError::invalid(field, message)
+    })?;
+    json.end().map_err(|e| AppError::invalid(None, e.to_string()))?;
+    Ok(feedback)
+}
+
+#[derive(Serialize)]
+struct Page {
+    total: i64,
+    page: u32,
+    per_page: u32,
+    items: Vec<StoredFeedback>,
+}
+
+async fn list(_: Bearer, State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, AppError> {
+    let listing = Listing::parse(query.as_deref())?;
+    if listing.csv {
+        let rows = state.store.list_all(&listing.filter).await?;
+        return csv_response(&rows);
+    }
+    let total = state.store.count(&listing.filter).await?;
+    let items = state.store.list(&listing.filter, listing.paging.per_page, listing.paging.offset()).await?;
+    Ok(Json(Page { total, page: listing.paging.page, per_page: listing.paging.per_page, items }).into_response())
+}
+
+/// Writes rows as CSV. Cells a spreadsheet would run as a formula get a leading `'`.
+pub fn csv_response(rows: &[StoredFeedback]) -> Result<Response, AppError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
+    out.write_record([
+        "id", "received_at", "origin", "rating", "scale", "comment", "email", "page_url", "page_title", "page_referrer",
+        "locale", "user_agent", "viewport_width", "viewport_height", "created_at", "widget_version", "spam", "followed_up_at",
+    ])
+    .map_err(failed)?;
+    for r in rows {
+        out.write_record([
+            neutralise(&r.id),
+            neutralise(&r.received_at),
+            neutralise(r.origin.as_deref().unwrap_or("")),
+            r.rating.to_string(),
+            r.scale.to_string(),
+            neutralise(&r.comment),
+            neutralise(r.email.as_deref().unwrap_or("")),
+            neutralise(&r.page_url),
+            neutralise(&r.page_title),
+            neutralise(&r.page_referrer),
+            neutralise(&r.locale),
+            neutralise(&r.user_agent),
+            r.viewport_width.to_string(),
+            r.viewport_height.to_string(),
+            neutralise(&r.created_at),
+            neutralise(&r.widget_version),
+            r.spam.to_string(),
+            neutralise(r.followed_up_at.as_deref().unwrap_or("")),
+        ])
+        .map_err(failed)?;
+    }
+    let bytes = out.into_inner().map_err(|e| AppError::Internal(format!("writing CSV: {e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"feedback.csv\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Spreadsheets run a cell starting with `=`, `+`, `-` or `@` (or a tab or carriage return that
+/// hides one) as a formula; a leading `'` makes it text.
+fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
+}

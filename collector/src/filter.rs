@@ -1,0 +1,166 @@
+//! The filters and paging shared by the dashboard and `GET /api/feedback`, read from a query string.
+
+use time::Date;
+use time::macros::format_description;
+
+use crate::AppError;
+
+/// Which responses to show. Empty query parameters (as HTML forms send them) mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedbackFilter {
+    /// `rating=1..5`: only this rating.
+    pub rating: Option<u8>,
+    /// `has_comment=yes|no`.
+    pub has_comment: Option<bool>,
+    /// `has_email=yes|no`.
+    pub has_email: Option<bool>,
+    /// `from=YYYY-MM-DD`: received on or after this day (UTC).
+    pub from: Option<Date>,
+    /// `to=YYYY-MM-DD`: received on or before this day (UTC).
+    pub to: Option<Date>,
+    /// `q=text`: comment, email or page URL contains this text (case-insensitive for ASCII).
+    pub q: Option<String>,
+    /// `spam=hide|include|only`; hidden by default.
+    pub spam: SpamFilter,
+}
+
+/// Whether responses flagged as spam (honeypot filled) are shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SpamFilter {
+    /// Leave spam out (the default).
+    #[default]
+    Hide,
+    /// Show spam with the rest.
+    Include,
+    /// Show only spam.
+    Only,
+}
+
+/// Which slice of the matching responses to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// `page=N`, from 1.
+    pub page: u32,
+    /// `per_page=N`, 1 to [`Paging::MAX_PER_PAGE`].
+    pub per_page: u32,
+}
+
+impl Paging {
+    /// Largest page size accepted.
+    pub const MAX_PER_PAGE: u32 = 500;
+
+    /// Rows to skip before this page.
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page - 1) * u64::from(self.per_page)
+    }
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self { page: 1, per_page: 50 }
+    }
+}
+
+/// The parsed query string of a listing.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// Which responses.
+    pub filter: FeedbackFilter,
+    /// Which page of them.
+    pub paging: Paging,
+    /// `format=json|csv` (the API only).
+    pub csv: bool,
+}
+
+impl Listing {
+    /// Reads a query string; unknown parameters are ignored, bad values name their parameter.
+    pub fn parse(query: Option<&str>) -> Result<Self, AppError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+            .map_err(|e| AppError::invalid(None, format!("query string: {e}")))?;
+        let mut listing = Self::default();
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let bad = |expected: &str| AppError::invalid(Some(key.clone()), format!("{key} must be {expected} (got {value:?})"));
+            let f = &mut listing.filter;
+            match key.as_str() {
+                "rating" => f.rating = Some(value.parse().ok().filter(|r| (1..=5).contains(r)).ok_or_else(|| bad("a rating from 1 to 5"))?),
+                "has_comment" => f.has_comment = Some(yes_no(value).ok_or_else(|| bad("yes or no"))?),
+                "has_email" => f.has_email = Some(yes_no(value).ok_or_else(|| bad("yes or no"))?),
+                "from" => f.from = Some(date(value).ok_or_else(|| bad("a date like 2026-11-23"))?),
+                "to" => f.to = Some(date(value).ok_or_else(|| bad("a date like 2026-11-23"))?),
+                "q" => f.q = Some(value.to_owned()),
+                "spam" => {
+                    f.spam = match value {
+                        "hide" => SpamFilter::Hide,
+                        "include" => SpamFilter::Include,
+                        "only" => SpamFilter::Only,
+                        _ => return Err(bad("hide, include or only")),
+                    }
+                }
+                "page" => listing.paging.page = value.parse().ok().filter(|p| *p >= 1).ok_or_else(|| bad("a page number from 1"))?,
+                "per_page" => {
+                    listing.paging.per_page = value
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=Paging::MAX_PER_PAGE).contains(n))
+                        .ok_or_else(|| bad("a number from 1 to 500"))?;
+                }
+                "format" => {
+                    listing.csv = match value {
+                        "csv" => true,
+                        "json" => false,
+                        _ => return Err(bad("json or csv")),
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(listing)
+    }
+
+    /// The filter as query parameters, for links that keep it (paging, export).
+    pub fn filter_query(&self) -> String {
+        let f = &self.filter;
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(r) = f.rating {
+            pairs.push(("rating", r.to_string()));
+        }
+        if let Some(b) = f.has_comment {
+            pairs.push(("has_comment", yes_no(b).to_owned()));
+        }
+        if let Some(b) = f.has_email {
+            pairs.push(("has_email", yes_no(b).to_owned()));
+        }
+        if let Some(d) = f.from {
+            pairs.push(("from", d.to_string()));
+        }
+        if let Some(d) = f.to {
+            pairs.push(("to", d.to_string()));
+        }
+        if let Some(q) = &f.q {
+            pairs.push(("q", q.clone()));
+        }
+        match f.spam {
+            SpamFilter::Hide => {}
+            SpamFilter::Include => pairs.push(("spam", "include".to_owned())),
+            SpamFilter::Only => pairs.push(("spam", "only".to_owned())),
+        }
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
+fn yes_no(value: &str) -> Option<bool> {
+    match value {
+        "yes" | "true" | "1" => Some(true),
+        "no" | "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+fn date(value: &str) -> Option<Date> {
+    Date::parse(value, format_description!("[year]-[month]-[day]")).ok()
+}

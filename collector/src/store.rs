@@ -1,0 +1,422 @@
+//! The SQLite database: opening and migrating it, the single writer that group-commits new
+//! responses, and the queries the dashboard and the export read.
+//!
+//! One task owns the only connection that inserts feedback. Handlers hand it their row and wait;
+//! it takes whatever has queued up (up to [`MAX_BATCH`] rows), writes them in one transaction and
+//! answers each handler after the commit. With `synchronous=FULL` in WAL mode a commit is on disk
+//! when it returns, so an acknowledged response survives a crash, and one fsync covers the batch.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use platinum_payload::Feedback;
+use serde::Serialize;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::filter::{FeedbackFilter, SpamFilter};
+
+/// Most rows written in one transaction.
+pub const MAX_BATCH: usize = 256;
+/// Rows per INSERT statement; batches are split into power-of-two chunks up to this size so that
+/// only a handful of distinct statements are ever prepared and cached.
+const MAX_CHUNK: usize = 64;
+
+/// A response as it arrived, with the facts the server adds.
+#[derive(Debug, Clone)]
+pub struct NewFeedback {
+    /// The validated payload.
+    pub feedback: Feedback,
+    /// When the collector received it, RFC 3339 UTC.
+    pub received_at: String,
+    /// The `Origin` header of the post, if the sender gave one.
+    pub origin: Option<String>,
+}
+
+/// Whether a post stored a new response or repeated one already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// First time this id was seen; the row is now committed.
+    Created,
+    /// The id was already stored (a retry); nothing was written.
+    Repeat,
+}
+
+/// Why a write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The database refused the transaction.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// The writer task has stopped (the server is shutting down).
+    #[error("the database writer has stopped")]
+    Closed,
+}
+
+impl From<WriteError> for crate::AppError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Database(e) => Self::Database(e),
+            WriteError::Closed => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+type Reply = oneshot::Sender<Result<Stored, String>>;
+
+/// Handle to the database, cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    reads: SqlitePool,
+    writer: mpsc::Sender<(NewFeedback, Reply)>,
+}
+
+/// The writer task; await [`Writer::finish`] after the last [`Store`] clone is dropped so queued
+/// rows are committed before the process exits.
+pub struct Writer(JoinHandle<()>);
+
+impl Writer {
+    /// Waits until every queued row has been written and the connection closed.
+    pub async fn finish(self) {
+        if let Err(e) = self.0.await {
+            tracing::error!(error = %e, "database writer ended abnormally");
+        }
+    }
+}
+
+/// Connection settings shared by the writer and the readers.
+fn options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
+    Ok(SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true))
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`, and starts its writer.
+    pub async fn open(path: &Path) -> Result<(Self, Writer), sqlx::Error> {
+        let options = options(path)?;
+        let mut conn = SqliteConnection::connect_with(&options).await?;
+        sqlx::migrate!("./migrations").run(&mut conn).await?;
+        let reads = SqlitePoolOptions::new()
+            .max_connections(4)
+            .min_connections(0)
+            .idle_timeout(Duration::from_secs(60))
+            .connect_with(options)
+            .await?;
+        let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+        let writer = tokio::spawn(write_loop(conn, rx));
+        Ok((Self { reads, writer: tx }, Writer(writer)))
+    }
+
+    /// Stores `row` unless its id is already stored; returns once the outcome is durable.
+    pub async fn insert(&self, row: NewFeedback) -> Result<Stored, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.writer.send((row, reply)).await.map_err(|_| WriteError::Closed)?;
+        match answer.await {
+            Ok(Ok(stored)) => Ok(stored),
+            Ok(Err(message)) => Err(WriteError::Database(sqlx::Error::Protocol(message))),
+            Err(_) => Err(WriteError::Closed),
+        }
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.reads).await.map(drop)
+    }
+
+    /// Closes the read connections; writes already acknowledged are unaffected.
+    pub async fn close(&self) {
+        self.reads.close().await;
+    }
+
+    /// Number of stored responses, spam included.
+    pub async fn count_all(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM feedback").fetch_one(&self.reads).await
+    }
+
+    /// Responses matching `filter`, newest first.
+    pub async fn list(&self, filter: &FeedbackFilter, limit: u32, offset: u64) -> Result<Vec<StoredFeedback>, sqlx::Error> {
+        let mut query = QueryBuilder::new(format!("SELECT {COLUMNS} FROM feedback"));
+        push_filter(&mut query, filter);
+        query.push(" ORDER BY rowid DESC LIMIT ").push_bind(i64::from(limit));
+        query.push(" OFFSET ").push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
+        query.build_query_as().fetch_all(&self.reads).await
+    }
+
+    /// Every response matching `filter`, newest first (for exports).
+    pub async fn list_all(&self, filter: &FeedbackFilter) -> Result<Vec<StoredFeedback>, sqlx::Error> {
+        let mut query = QueryBuilder::new(format!("SELECT {COLUMNS} FROM feedback"));
+        push_filter(&mut query, filter);
+        query.push(" ORDER BY rowid DESC");
+        query.build_query_as().fetch_all(&self.reads).await
+    }
+
+    /// How many responses match `filter`.
+    pub async fn count(&self, filter: &FeedbackFilter) -> Result<i64, sqlx::Error> {
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM feedback");
+        push_filter(&mut query, filter);
+        query.build_query_scalar().fetch_one(&self.reads).await
+    }
+
+    /// Totals, rating distribution and daily trend of the responses matching `filter`.
+    pub async fn summary(&self, filter: &FeedbackFilter) -> Result<Summary, sqlx::Error> {
+        let mut query = QueryBuilder::new("SELECT rating, COUNT(*) FROM feedback");
+        push_filter(&mut query, filter);
+        query.push(" GROUP BY rating");
+        let mut distribution = [0i64; 5];
+        for row in query.build().fetch_all(&self.reads).await? {
+            let rating: i64 = row.try_get(0)?;
+            if let Some(slot) = usize::try_from(rating - 1).ok().and_then(|i| distribution.get_mut(i)) {
+                *slot = row.try_get(1)?;
+            }
+        }
+        let mut query = QueryBuilder::new("SELECT substr(received_at, 1, 10) AS day, AVG(rating), COUNT(*) FROM feedback");
+        push_filter(&mut query, filter);
+        query.push(" GROUP BY day ORDER BY day DESC LIMIT 90");
+        let mut trend = Vec::new();
+        for row in query.build().fetch_all(&self.reads).await? {
+            trend.push(DayPoint { day: row.try_get(0)?, average: row.try_get(1)?, count: row.try_get(2)? });
+        }
+        trend.reverse();
+        let total: i64 = distribution.iter().sum();
+        let weighted: i64 = distribution.iter().zip(1..).map(|(n, r)| n * r).sum();
+        // Precision loss only matters beyond 2^53 responses.
+        #[allow(clippy::cast_precision_loss)]
+        let average = (total > 0).then(|| weighted as f64 / total as f64);
+        Ok(Summary { total, average, distribution, trend })
+    }
+
+    /// Unhappy responses (rating 1–2, not spam): the ones not yet followed up first, oldest first,
+    /// then up to 50 recently followed up.
+    pub async fn follow_up(&self) -> Result<(Vec<StoredFeedback>, Vec<StoredFeedback>), sqlx::Error> {
+        let pending = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM feedback WHERE rating <= 2 AND spam = 0 AND followed_up_at IS NULL ORDER BY rowid"
+        ))
+        .fetch_all(&self.reads)
+        .await?;
+        let done = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM feedback WHERE rating <= 2 AND spam = 0 AND followed_up_at IS NOT NULL \
+             ORDER BY followed_up_at DESC LIMIT 50"
+        ))
+        .fetch_all(&self.reads)
+        .await?;
+        Ok((pending, done))
+    }
+
+    /// Records that the owner followed up on response `id`; false if there is no such response.
+    pub async fn mark_followed_up(&self, id: &str, at: &str) -> Result<bool, sqlx::Error> {
+        // Rare and small: it goes through the read pool and waits (busy_timeout) for the writer.
+        let done = sqlx::query("UPDATE feedback SET followed_up_at = COALESCE(followed_up_at, ?) WHERE id = ?")
+            .bind(at)
+            .bind(id)
+            .execute(&self.reads)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+}
+
+/// A stored response as the dashboard and the export show it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StoredFeedback {
+    pub id: String,
+    pub received_at: String,
+    pub origin: Option<String>,
+    pub rating: i64,
+    pub scale: i64,
+    pub comment: String,
+    pub email: Option<String>,
+    pub page_url: String,
+    pub page_title: String,
+    pub page_referrer: String,
+    pub locale: String,
+    pub user_agent: String,
+    pub viewport_width: i64,
+    pub viewport_height: i64,
+    pub created_at: String,
+    pub widget_version: String,
+    pub schema_version: i64,
+    pub spam: bool,
+    pub followed_up_at: Option<String>,
+}
+
+const COLUMNS: &str = "id, received_at, origin, rating, scale, comment, email, page_url, page_title, page_referrer, \
+    locale, user_agent, viewport_width, viewport_height, created_at, widget_version, schema_version, spam, followed_up_at";
+
+/// Figures for the top of the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Responses counted.
+    pub total: i64,
+    /// Mean rating, if there is any response.
+    pub average: Option<f64>,
+    /// Responses per rating, index 0 is rating 1.
+    pub distribution: [i64; 5],
+    /// Per day (by received time), oldest first, at most 90 days with responses.
+    pub trend: Vec<DayPoint>,
+}
+
+/// One day of the trend.
+#[derive(Debug, Clone, Serialize)]
+pub struct DayPoint {
+    /// `YYYY-MM-DD`, UTC.
+    pub day: String,
+    /// Mean rating that day.
+    pub average: f64,
+    /// Responses that day.
+    pub count: i64,
+}
+
+fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &FeedbackFilter) {
+    let mut clause = " WHERE ";
+    let mut and = |query: &mut QueryBuilder<'_, Sqlite>| {
+        query.push(clause);
+        clause = " AND ";
+    };
+    match filter.spam {
+        SpamFilter::Hide => {
+            and(query);
+            query.push("spam = 0");
+        }
+        SpamFilter::Only => {
+            and(query);
+            query.push("spam = 1");
+        }
+        SpamFilter::Include => {}
+    }
+    if let Some(rating) = filter.rating {
+        and(query);
+        query.push("rating = ").push_bind(i64::from(rating));
+    }
+    if let Some(has) = filter.has_comment {
+        and(query);
+        query.push(if has { "comment <> ''" } else { "comment = ''" });
+    }
+    if let Some(has) = filter.has_email {
+        and(query);
+        query.push(if has { "email IS NOT NULL AND email <> ''" } else { "(email IS NULL OR email = '')" });
+    }
+    if let Some(from) = filter.from {
+        and(query);
+        query.push("received_at >= ").push_bind(from.to_string());
+    }
+    if let Some(to) = filter.to {
+        // Dates compare as the prefix of the RFC 3339 text; the day after `to` bounds it.
+        and(query);
+        let end = to.next_day().map_or_else(|| "9999-12-32".to_owned(), |d| d.to_string());
+        query.push("received_at < ").push_bind(end);
+    }
+    if let Some(text) = filter.q.as_deref().filter(|q| !q.is_empty()) {
+        and(query);
+        let needle = text.to_lowercase();
+        query.push("(instr(lower(comment), ").push_bind(needle.clone());
+        query.push(") > 0 OR instr(lower(COALESCE(email, '')), ").push_bind(needle.clone());
+        query.push(") > 0 OR instr(lower(page_url), ").push_bind(needle);
+        query.push(") > 0)");
+    }
+}
+
+async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<(NewFeedback, Reply)>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let outcome = write_batch(&mut conn, &batch).await;
+        match outcome {
+            Ok(stored) => {
+                for ((_, reply), stored) in batch.drain(..).zip(stored) {
+                    // A sender that gave up (client gone) still has its row committed.
+                    let _ = reply.send(Ok(stored));
+                }
+            }
+            Err(e) => {
+                let message = e.to_string();
+                for (_, reply) in batch.drain(..) {
+                    let _ = reply.send(Err(message.clone()));
+                }
+            }
+        }
+    }
+    if let Err(e) = conn.close().await {
+        tracing::warn!(error = %e, "closing the writer connection");
+    }
+}
+
+/// Writes one transaction; the outcome of each row in order.
+async fn write_batch(conn: &mut SqliteConnection, batch: &[(NewFeedback, Reply)]) -> Result<Vec<Stored>, sqlx::Error> {
+    // A retry can arrive while its first attempt is still queued: only the first copy is inserted.
+    let mut seen = HashSet::with_capacity(batch.len());
+    let firsts: Vec<&NewFeedback> = batch.iter().map(|(row, _)| row).filter(|row| seen.insert(row.feedback.id.as_str())).collect();
+    let mut created = HashSet::with_capacity(firsts.len());
+    let mut tx = conn.begin().await?;
+    let mut rest = firsts.as_slice();
+    while !rest.is_empty() {
+        let size = chunk_size(rest.len());
+        let (chunk, tail) = rest.split_at(size);
+        rest = tail;
+        let ids: Vec<String> = insert_rows(chunk).build_query_scalar().fetch_all(&mut *tx).await?;
+        created.extend(ids);
+    }
+    tx.commit().await?;
+    let mut answered = HashSet::with_capacity(batch.len());
+    Ok(batch
+        .iter()
+        .map(|(row, _)| {
+            let id = row.feedback.id.as_str();
+            if created.contains(id) && answered.insert(id) { Stored::Created } else { Stored::Repeat }
+        })
+        .collect())
+}
+
+/// Largest power of two not above `remaining`, capped at [`MAX_CHUNK`].
+fn chunk_size(remaining: usize) -> usize {
+    let mut size = MAX_CHUNK;
+    while size > remaining {
+        size /= 2;
+    }
+    size
+}
+
+fn insert_rows<'a>(rows: &[&'a NewFeedback]) -> QueryBuilder<'a, Sqlite> {
+    let mut query = QueryBuilder::new(
+        "INSERT INTO feedback (id, received_at, origin, schema_version, rating, scale, comment, email, page_url, \
+         page_title, page_referrer, locale, user_agent, viewport_width, viewport_height, created_at, widget_version, \
+         honeypot, spam) ",
+    );
+    query.push_values(rows, |mut b, row| {
+        let f = &row.feedback;
+        b.push_bind(f.id.as_str())
+            .push_bind(row.received_at.as_str())
+            .push_bind(row.origin.as_deref())
+            .push_bind(i64::from(f.schema_version))
+            .push_bind(i64::from(f.rating))
+            .push_bind(i64::from(f.scale))
+            .push_bind(f.comment.as_str())
+            .push_bind(f.email.as_deref())
+            .push_bind(f.page.url.as_str())
+            .push_bind(f.page.title.as_str())
+            .push_bind(f.page.referrer.as_str())
+            .push_bind(f.locale.as_str())
+            .push_bind(f.user_agent.as_str())
+            .push_bind(i64::from(f.viewport.width))
+            .push_bind(i64::from(f.viewport.height))
+            .push_bind(f.created_at.as_str())
+            .push_bind(f.widget_version.as_str())
+            .push_bind(f.honeypot.as_str())
+            .push_bind(f.is_spam());
+    });
+    query.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
+    query
+}
+
+/// The current time as RFC 3339 UTC with milliseconds, the form stored in `received_at`.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    now.format(format).unwrap_or_else(|_| now.unix_timestamp().to_string())
+}
