@@ -1,0 +1,172 @@
+//! What the integration tests share: a valid payload builder and a collector on a fresh database.
+
+#![allow(dead_code)] // each test file uses its own part of this
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use platinum_collector::store::Writer;
+use platinum_collector::{AdminToken, AppState, RateLimit, Store, app};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// The admin token every test collector uses.
+pub const TOKEN: &str = "test-token-0123456789";
+
+/// A fresh UUID v4.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A payload the widget could have sent, valid in every field.
+pub fn feedback(id: &str, rating: u8, comment: &str) -> Value {
+    json!({
+        "id": id,
+        "schema_version": 1,
+        "rating": rating,
+        "scale": 5,
+        "comment": comment,
+        "email": null,
+        "page": { "url": "https://shop.example/cart", "title": "Cart", "referrer": "" },
+        "locale": "en",
+        "user_agent": "Mozilla/5.0 (X11; Linux x86_64)",
+        "viewport": { "width": 1280, "height": 800 },
+        "created_at": "2026-11-23T10:00:00.000Z",
+        "widget_version": "0.1.0",
+        "honeypot": ""
+    })
+}
+
+/// A collector on its own database file in a temporary directory.
+pub struct TestApp {
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+    writer: Writer,
+    pub router: Router,
+}
+
+/// A response with its body read.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    /// Rate limit off, one other site allowed.
+    pub async fn new() -> Self {
+        Self::with(RateLimit::OFF, &["https://shop.example"]).await
+    }
+
+    pub async fn with(rate_limit: RateLimit, allowed: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::open_in(dir, rate_limit, allowed).await
+    }
+
+    pub async fn open_in(dir: tempfile::TempDir, rate_limit: RateLimit, allowed: &[&str]) -> Self {
+        let (store, writer) = Store::open(&db_path(dir.path())).await.expect("open database");
+        let allowed_origins: Arc<[HeaderValue]> = allowed.iter().map(|o| HeaderValue::from_str(o).expect("origin")).collect();
+        let state = AppState {
+            store: store.clone(),
+            admin: AdminToken::new(TOKEN).expect("randomness"),
+            allowed_origins,
+            rate_limit,
+        };
+        Self { dir, store, writer, router: app(state) }
+    }
+
+    /// Stops the collector as `main` does at shutdown and hands back its directory.
+    pub async fn stop(self) -> tempfile::TempDir {
+        let Self { dir, store, writer, router } = self;
+        drop(router);
+        store.close().await;
+        drop(store);
+        writer.finish().await;
+        dir
+    }
+
+    pub async fn send(&self, mut request: Request<Body>) -> Answer {
+        // The rate limiter keys on the peer address, which a real connection provides.
+        if request.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
+            request.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        }
+        if !request.headers().contains_key(header::HOST) {
+            request.headers_mut().insert(header::HOST, HeaderValue::from_static("collector.test"));
+        }
+        let response: Response<Body> = self.router.clone().oneshot(request).await.expect("router answers");
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.expect("body").to_bytes().to_vec();
+        Answer { status: parts.status, headers: parts.headers, body }
+    }
+
+    /// `POST /api/feedback` with a JSON body and no `Origin` (like a server-side sender).
+    pub async fn post(&self, body: &Value) -> Answer {
+        self.send(post_request(body.to_string(), "application/json", None)).await
+    }
+
+    pub async fn get(&self, uri: &str) -> Answer {
+        self.send(Request::get(uri).body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn get_with_token(&self, uri: &str) -> Answer {
+        let request = Request::get(uri).header(header::AUTHORIZATION, format!("Bearer {TOKEN}")).body(Body::empty()).expect("request");
+        self.send(request).await
+    }
+
+    /// Logs in to the dashboard and returns the session cookie.
+    pub async fn login(&self) -> String {
+        let answer = self.send(form("/dashboard/login", &format!("token={TOKEN}"), None)).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER);
+        let cookie = answer.header("set-cookie").expect("session cookie");
+        cookie.split(';').next().expect("cookie pair").to_owned()
+    }
+
+    pub async fn get_with_cookie(&self, uri: &str, cookie: &str) -> Answer {
+        self.send(Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).expect("request")).await
+    }
+
+    /// Rows stored, spam included.
+    pub async fn rows(&self) -> i64 {
+        self.store.count_all().await.expect("count")
+    }
+}
+
+pub fn db_path(dir: &Path) -> PathBuf {
+    dir.join("platinum.db")
+}
+
+pub fn post_request(body: String, content_type: &str, origin: Option<&str>) -> Request<Body> {
+    let mut request = Request::post("/api/feedback").header(header::CONTENT_TYPE, content_type);
+    if let Some(origin) = origin {
+        request = request.header(header::ORIGIN, origin);
+    }
+    request.body(Body::from(body)).expect("request")
+}
+
+pub fn form(uri: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body.to_owned())).expect("request")
+}

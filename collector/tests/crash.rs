@@ -1,0 +1,142 @@
+//! The built binary on a real socket, killed with SIGKILL in the middle of a burst of posts:
+//! after a restart every response it acknowledged is still stored.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use common::{feedback, new_id};
+
+const TOKEN: &str = "crash-test-token";
+
+struct Collector {
+    child: Child,
+    address: String,
+}
+
+fn start(db: &std::path::Path) -> Collector {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_platinum-collector"))
+        .args(["--listen", "127.0.0.1:0", "--rate-limit-per-minute", "0", "--db"])
+        .arg(db)
+        .env("PLATINUM_ADMIN_TOKEN", TOKEN)
+        .env("PLATINUM_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the collector");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).expect("start-up line");
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_owned();
+    Collector { child, address }
+}
+
+/// One HTTP/1.1 exchange on `stream`; the status and body, or None if the connection failed.
+fn exchange(stream: &mut TcpStream, request: &str) -> Option<(u16, String)> {
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut reader = BufReader::new(stream);
+    let mut status_line = String::new();
+    if reader.read_line(&mut status_line).ok()? == 0 {
+        return None;
+    }
+    let status = status_line.split(' ').nth(1)?.parse().ok()?;
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).ok()?;
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().ok()?;
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((status, String::from_utf8_lossy(&body).into_owned()))
+}
+
+fn post(address: &str, body: &str) -> String {
+    format!(
+        "POST /api/feedback HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[test]
+fn every_acknowledged_response_survives_sigkill() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("crash.db");
+    let mut collector = start(&db);
+
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let count = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let senders: Vec<_> = (0..8)
+        .map(|_| {
+            let (address, acknowledged, count, stop) = (collector.address.clone(), acknowledged.clone(), count.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let Ok(mut stream) = TcpStream::connect(&address) else { return };
+                while !stop.load(Ordering::Relaxed) {
+                    let id = new_id();
+                    match exchange(&mut stream, &post(&address, &feedback(&id, 3, "crash test").to_string())) {
+                        Some((201, _)) => {
+                            acknowledged.lock().expect("lock").push(id);
+                            count.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Some((status, body)) => panic!("unexpected {status}: {body}"),
+                        None => return, // the collector is gone
+                    }
+                }
+            })
+        })
+        .collect();
+
+    // Kill it mid-burst, once a good number of posts have been acknowledged.
+    while count.load(Ordering::Relaxed) < 500 {
+        assert!(!senders.iter().all(|s| s.is_finished()), "the senders stopped before the kill");
+        std::thread::yield_now();
+    }
+    collector.child.kill().expect("SIGKILL");
+    collector.child.wait().expect("reap");
+    stop.store(true, Ordering::Relaxed);
+    for sender in senders {
+        sender.join().expect("sender thread");
+    }
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+    assert!(acknowledged.len() >= 500);
+
+    let mut collector = start(&db);
+    let mut stored = std::collections::HashSet::new();
+    let mut stream = TcpStream::connect(&collector.address).expect("connect after restart");
+    let (health, _) = exchange(&mut stream, &format!("GET /healthz HTTP/1.1\r\nHost: {}\r\n\r\n", collector.address)).expect("healthz");
+    assert_eq!(health, 200);
+    for page in 1.. {
+        let request = format!(
+            "GET /api/feedback?per_page=500&page={page} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {TOKEN}\r\n\r\n",
+            collector.address
+        );
+        let (status, body) = exchange(&mut stream, &request).expect("list");
+        assert_eq!(status, 200, "{body}");
+        let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        let items = json["items"].as_array().expect("items");
+        if items.is_empty() {
+            break;
+        }
+        stored.extend(items.iter().filter_map(|i| i["id"].as_str().map(str::to_owned)));
+    }
+    let lost: Vec<&String> = acknowledged.iter().filter(|id| !stored.contains(*id)).collect();
+    assert!(lost.is_empty(), "{} of {} acknowledged responses lost", lost.len(), acknowledged.len());
+    collector.child.kill().expect("stop");
+    collector.child.wait().expect("reap");
+}
