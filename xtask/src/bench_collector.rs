@@ -1,0 +1,253 @@
+//! The collector benchmark: concurrent `POST /api/feedback` load from `oha` on loopback, with the
+//! figures the README records and a check that every `201` is a stored row.
+//!
+//! The collector runs in release with rate limiting switched off (`--rate-limit-per-minute 0`) on
+//! a fresh database in a temporary directory. `oha` sends a random line of a body file per
+//! request, so ids can repeat: repeats are answered `200` and stored nothing, which is why the
+//! check compares the row count with the number of `201`s.
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, BufWriter, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Connections `oha` keeps open.
+const CONNECTIONS: u32 = 64;
+/// How long the load runs.
+const SECONDS: u32 = 10;
+/// Distinct payloads in the body file; with ~250k requests in a run most ids are sent once.
+const LINES: u64 = 1_000_000;
+const TOKEN: &str = "benchmark-token";
+
+/// Builds the collector, drives load at it and prints throughput, latency, memory and the raw
+/// SQLite insert rate of this machine.
+pub fn run(root: &Path) -> Result<(), String> {
+    println!("== building the collector (release)");
+    status(cargo().current_dir(root).args(["build", "--release", "--package", "platinum-collector"]))?;
+    ensure_oha()?;
+    let binary = root.join("target").join("release").join("platinum-collector");
+
+    let work = std::env::temp_dir().join(format!("platinum-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| format!("creating {}: {e}", work.display()))?;
+    let result = measure(&binary, &work);
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+fn measure(binary: &Path, work: &Path) -> Result<(), String> {
+    let bodies = work.join("bodies.jsonl");
+    println!("== writing {LINES} distinct payloads");
+    write_bodies(&bodies)?;
+
+    let db = work.join("bench.db");
+    let mut collector = Collector::start(binary, &db)?;
+    println!("== {CONNECTIONS} connections for {SECONDS} s against http://{}/api/feedback (rate limit off)", collector.address);
+    let peak = PeakRss::watch(collector.child.id());
+    let report = Command::new("oha")
+        .args(["--no-tui", "--output-format", "json", "-w", "-m", "POST", "-T", "application/json"])
+        .args(["-c", &CONNECTIONS.to_string(), "-z", &format!("{SECONDS}s"), "-Z"])
+        .arg(&bodies)
+        .arg(format!("http://{}/api/feedback", collector.address))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not start oha: {e}"))?;
+    let peak_kib = peak.finish();
+    collector.stop()?;
+    if !report.status.success() {
+        return Err(format!("oha failed ({})", report.status));
+    }
+    let json = String::from_utf8_lossy(&report.stdout);
+
+    let elapsed = number_after(&json, "\"summary\"", "\"total\"").ok_or("oha report: no summary.total")?;
+    let p50 = number_after(&json, "\"latencyPercentiles\"", "\"p50\"").ok_or("oha report: no p50")?;
+    let p99 = number_after(&json, "\"latencyPercentiles\"", "\"p99\"").ok_or("oha report: no p99")?;
+    let codes = status_codes(&json);
+    let code = |c: &str| codes.iter().find(|(k, _)| k == c).map_or(0, |(_, n)| *n);
+    let (created, repeated) = (code("201"), code("200"));
+    let others: Vec<String> = codes.iter().filter(|(k, _)| k != "201" && k != "200").map(|(k, n)| format!("{n}×{k}")).collect();
+    let errors = number_after(&json, "\"errorDistribution\"", ":").unwrap_or(0.0);
+
+    let rows = count_rows(binary, &db)?;
+    let per_second = |n: u64| n as f64 / elapsed;
+    println!();
+    println!("accepted (201 + 200):  {:>8.0} responses/s  ({} in {elapsed:.1} s)", per_second(created + repeated), created + repeated);
+    println!("  new, stored (201):   {:>8.0} /s            ({created})", per_second(created));
+    println!("  repeated ids (200):  {:>8.0} /s            ({repeated})", per_second(repeated));
+    if !others.is_empty() || errors > 0.0 {
+        println!("  other answers: {}; connection errors: {errors:.0}", others.join(", "));
+    }
+    println!("latency p50:           {:>8.2} ms", p50 * 1000.0);
+    println!("latency p99:           {:>8.2} ms", p99 * 1000.0);
+    println!("collector peak RSS:    {:>8.1} MiB (VmHWM)", peak_kib as f64 / 1024.0);
+    println!("rows in the database:  {rows:>8} ({})", if rows == created { "= number of 201s" } else { "MISMATCH with the number of 201s" });
+    println!();
+    println!("== raw SQLite on this machine, same row, WAL + synchronous=FULL");
+    status(Command::new(binary).args(["bench-sqlite", "--seconds", "3", "--db"]).arg(work.join("raw.db")))?;
+    if rows != created {
+        return Err(format!("{rows} rows stored but {created} posts answered 201"));
+    }
+    Ok(())
+}
+
+struct Collector {
+    child: Child,
+    address: String,
+}
+
+impl Collector {
+    fn start(binary: &Path, db: &Path) -> Result<Self, String> {
+        let mut child = Command::new(binary)
+            .args(["--listen", "127.0.0.1:0", "--rate-limit-per-minute", "0", "--db"])
+            .arg(db)
+            .env("PLATINUM_ADMIN_TOKEN", TOKEN)
+            .env("PLATINUM_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("could not start {}: {e}", binary.display()))?;
+        let stdout = child.stdout.take().ok_or("no stdout from the collector")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().and_then(Result::ok).unwrap_or_default();
+        let Some(address) = first.split("http://").nth(1).and_then(|rest| rest.split('/').next()).map(str::to_owned) else {
+            let _ = child.kill();
+            return Err(format!("the collector did not print its address: {first:?}"));
+        };
+        // Keep reading so the collector never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Ok(Self { child, address })
+    }
+
+    /// SIGTERM, then wait for the graceful shutdown to finish.
+    fn stop(&mut self) -> Result<(), String> {
+        status(Command::new("kill").args(["-TERM", &self.child.id().to_string()]))?;
+        let exit = self.child.wait().map_err(|e| format!("waiting for the collector: {e}"))?;
+        if exit.success() { Ok(()) } else { Err(format!("the collector exited with {exit}")) }
+    }
+}
+
+impl Drop for Collector {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Peak resident memory of a process: the kernel's high-water mark, read until the load ends.
+struct PeakRss {
+    done: Arc<AtomicBool>,
+    peak: Arc<AtomicU64>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl PeakRss {
+    fn watch(pid: u32) -> Self {
+        let done = Arc::new(AtomicBool::new(false));
+        let peak = Arc::new(AtomicU64::new(0));
+        let (d, p) = (done.clone(), peak.clone());
+        let thread = std::thread::spawn(move || {
+            let path = format!("/proc/{pid}/status");
+            loop {
+                if let Some(kib) = std::fs::read_to_string(&path).ok().as_deref().and_then(vm_hwm_kib) {
+                    p.fetch_max(kib, Ordering::Relaxed);
+                }
+                if d.load(Ordering::Relaxed) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        });
+        Self { done, peak, thread }
+    }
+
+    /// The peak in KiB.
+    fn finish(self) -> u64 {
+        self.done.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+        self.peak.load(Ordering::Relaxed)
+    }
+}
+
+fn vm_hwm_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn write_bodies(path: &PathBuf) -> Result<(), String> {
+    let file = std::fs::File::create(path).map_err(|e| format!("creating {}: {e}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    // A run-specific prefix keeps ids unique across runs too.
+    let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64) ^ u64::from(std::process::id());
+    let comments = ["", "Quick checkout.", "The search is slow on my phone.", "Could not find the return policy."];
+    let mut line = String::with_capacity(512);
+    for n in 0..LINES {
+        line.clear();
+        let rating = n % 5 + 1;
+        let comment = comments[(n % 4) as usize];
+        let _ = writeln!(
+            line,
+            "{{\"id\":\"{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}\",\"schema_version\":1,\"rating\":{rating},\"scale\":5,\
+             \"comment\":\"{comment}\",\"email\":null,\"page\":{{\"url\":\"https://shop.example/p/{n}\",\"title\":\"Product\",\
+             \"referrer\":\"\"}},\"locale\":\"en\",\"user_agent\":\"Mozilla/5.0 (X11; Linux x86_64)\",\
+             \"viewport\":{{\"width\":1280,\"height\":800}},\"created_at\":\"2026-11-23T10:00:00.000Z\",\"widget_version\":\"0.1.0\"}}",
+            (seed >> 32) as u32,
+            (seed >> 16) as u16,
+            seed & 0xfff,
+            (n >> 48) & 0xfff,
+            n & 0xffff_ffff_ffff,
+        );
+        out.write_all(line.as_bytes()).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
+    out.flush().map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+fn count_rows(binary: &Path, db: &Path) -> Result<u64, String> {
+    let output = Command::new(binary).args(["count", "--db"]).arg(db).output().map_err(|e| format!("counting rows: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.trim().parse().map_err(|_| format!("counting rows: unexpected output {text:?}"))
+}
+
+/// The first number after `key` that follows `section` in oha's JSON report.
+fn number_after(json: &str, section: &str, key: &str) -> Option<f64> {
+    let from = json.find(section)? + section.len();
+    let at = json[from..].find(key)? + from + key.len();
+    let rest = json[at..].trim_start_matches([':', ' ', '"', '{']);
+    let end = rest.find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-' | '+'))).unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+/// `"statusCodeDistribution":{"201":123,"200":4}` as pairs.
+fn status_codes(json: &str) -> Vec<(String, u64)> {
+    let Some(start) = json.find("\"statusCodeDistribution\"") else { return Vec::new() };
+    let rest = &json[start..];
+    let (Some(open), Some(close)) = (rest.find('{'), rest.find('}')) else { return Vec::new() };
+    rest[open + 1..close]
+        .split(',')
+        .filter_map(|pair| {
+            let (code, n) = pair.split_once(':')?;
+            Some((code.trim().trim_matches('"').to_owned(), n.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+fn ensure_oha() -> Result<(), String> {
+    let present = Command::new("oha").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+    if present {
+        return Ok(());
+    }
+    println!("== installing oha (cargo install oha --locked)");
+    status(cargo().args(["install", "oha", "--locked"]))
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn status(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    let exit = cmd.status().map_err(|e| format!("could not start {shown}: {e}"))?;
+    if exit.success() { Ok(()) } else { Err(format!("{shown} failed ({exit})")) }
+}
