@@ -103,7 +103,11 @@ impl Store {
     /// Opens (creating if needed) and migrates the database at `path`, and starts its writer.
     pub async fn open(path: &Path) -> Result<(Self, Writer), sqlx::Error> {
         let options = options(path)?;
-        let mut conn = SqliteConnection::connect_with(&options).await?;
+        // Checkpoints run inside the writer's commits and stall every request waiting on them;
+        // fewer, larger ones (WAL up to ~40 MB) cut the p99 under load. A larger page cache was
+        // measured not to help and doubles resident memory.
+        let writer_options = options.clone().pragma("wal_autocheckpoint", "10000");
+        let mut conn = SqliteConnection::connect_with(&writer_options).await?;
         sqlx::migrate!("./migrations").run(&mut conn).await?;
         let reads = SqlitePoolOptions::new()
             .max_connections(4)
