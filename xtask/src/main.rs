@@ -3,6 +3,7 @@
 //! Every command installs what it needs and is missing (the wasm target, the pinned
 //! `wasm-bindgen` CLI, the npm build tools), so each works on a fresh machine.
 
+mod bench_collector;
 mod dist;
 mod sizes;
 mod tools;
@@ -18,6 +19,8 @@ cargo xtask <command>
   run       build dist/ and start the collector on 127.0.0.1:8080 with SQLite
   test      run every test: native, browser (wasm-bindgen-test), size budget, end-to-end
   bench     print shipped sizes, then time the demo page in headless Chromium
+  bench-collector
+            drive concurrent POST load at the collector and print throughput, latency, memory
 ";
 
 /// A failed step, with what was being done.
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         "run" => run(&root),
         "test" => test(&root),
         "bench" => bench(&root),
+        "bench-collector" => bench_collector::run(&root),
         "help" | "--help" | "-h" | "" => {
             print!("{HELP}");
             Ok(())
