@@ -33,6 +33,11 @@ async fn demo_page() -> impl IntoResponse {
 
 async fn widget_file(Path(name): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
     let file = FILES.iter().find(|f| f.name == name).ok_or(AppError::NotFound)?;
+    Ok(serve(file, &headers))
+}
+
+/// The file in the best encoding the client accepts, with its caching headers.
+fn serve(file: &EmbeddedFile, headers: &HeaderMap) -> Response {
     let cache = if is_content_hashed(file.name) {
         "public, max-age=31536000, immutable"
     } else {
@@ -63,7 +68,7 @@ async fn widget_file(Path(name): Path<String>, headers: HeaderMap) -> Result<Res
     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     h.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    Ok(response)
+    response
 }
 
 /// Whether `Accept-Encoding` lists `coding` without `q=0`.
@@ -98,6 +103,46 @@ fn content_type(name: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Stands in for a built widget, so these tests do not depend on `dist/` having been built.
+    const WASM: EmbeddedFile = EmbeddedFile {
+        name: "platinum-0123abcd.wasm",
+        raw: b"\0asm raw",
+        gzip: Some(b"gzip bytes"),
+        brotli: Some(b"brotli bytes"),
+        etag: "\"00000000000000aa\"",
+    };
+    const LOADER: EmbeddedFile =
+        EmbeddedFile { name: "feedback.js", raw: b"loader", gzip: Some(b"gz"), brotli: None, etag: "\"00000000000000bb\"" };
+
+    fn request(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (k.clone(), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn hashed_files_are_cached_for_a_year_and_sent_compressed() {
+        let response = serve(&WASM, &request(&[(header::ACCEPT_ENCODING, "gzip, deflate, br")]));
+        let h = response.headers();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(h[header::CONTENT_TYPE], "application/wasm");
+        assert_eq!(h[header::CONTENT_ENCODING], "br");
+        assert!(h[header::CACHE_CONTROL].to_str().is_ok_and(|c| c.contains("immutable") && c.contains("31536000")));
+        assert_eq!(h[header::VARY], "Accept-Encoding");
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    }
+
+    #[test]
+    fn the_loader_is_cached_briefly_and_revalidated() {
+        let response = serve(&LOADER, &request(&[(header::ACCEPT_ENCODING, "gzip, br")]));
+        let h = response.headers();
+        assert_eq!(h[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
+        assert_eq!(h[header::CONTENT_ENCODING], "gzip", "no brotli form: gzip it is");
+        assert!(h[header::CACHE_CONTROL].to_str().is_ok_and(|c| c.contains("max-age=300") && !c.contains("immutable")));
+        let plain = serve(&LOADER, &HeaderMap::new());
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        let unchanged = serve(&LOADER, &request(&[(header::IF_NONE_MATCH, "\"00000000000000bb\"")]));
+        assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    }
 
     #[test]
     fn hashed_names_are_recognised() {
