@@ -10,7 +10,13 @@ use clap::{Args, Parser, Subcommand};
 ///
 /// At start-up it prints the demo page URL, the dashboard URL and where the admin token comes from.
 #[derive(Debug, Parser)]
-#[command(name = "platinum-collector", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "platinum-collector",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_long_help = "Logging: PLATINUM_LOG takes a tracing filter such as info (the default), warn or platinum_collector=debug.\n\
+                       Prefer PLATINUM_ADMIN_TOKEN to --admin-token: other local users can read command lines."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub serve: ServeArgs,
