@@ -85,10 +85,16 @@ fn test(root: &Path) -> Result {
     sizes::print(&files)?;
     sizes::check_budget(&files)?;
     println!("== end-to-end tests (Playwright, headless Chromium)");
-    run_cmd(cargo().current_dir(root).args(["build", "--release", "--package", "platinum-collector"]))?;
+    // A debug build reuses the native tests' artifacts; it embeds the dist/ just built.
+    run_cmd(cargo().current_dir(root).args(["build", "--package", "platinum-collector"]))?;
     let e2e = root.join("tests/e2e");
     tools::npm_ci(&e2e)?;
-    run_cmd(Command::new("node").current_dir(&e2e).args(["--test", "--test-concurrency=1", "--test-reporter=spec"]))
+    run_cmd(
+        Command::new("node")
+            .current_dir(&e2e)
+            .env("PLATINUM_COLLECTOR", root.join("target/debug/platinum-collector"))
+            .args(["--test", "--test-concurrency=1", "--test-reporter=spec"]),
+    )
 }
 
 fn bench(root: &Path) -> Result {

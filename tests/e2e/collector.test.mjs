@@ -1,0 +1,99 @@
+// The whole product on one machine: the real collector serves the demo page and the widget,
+// a visitor leaves feedback through the widget, and the owner reads it on the dashboard.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { root } from "./server.mjs";
+import { launch, watchConsole } from "./browser.mjs";
+
+const TOKEN = "e2e-owner-token";
+const binary = process.env.PLATINUM_COLLECTOR || join(root, "target", "debug", "platinum-collector");
+
+/** Starts the collector on a free port with a fresh database; resolves with its base URL. */
+export function startCollector(dir, extraArgs = []) {
+  const child = spawn(binary, ["--listen", "127.0.0.1:0", "--db", join(dir, "platinum.db"), ...extraArgs], {
+    env: { ...process.env, PLATINUM_ADMIN_TOKEN: TOKEN },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`collector did not start:\n${out}`)), 20000);
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/demo page:\s+(http:\/\/[\d.]+:\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], child, stop: () => new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }) });
+      }
+    });
+    child.stderr.on("data", (chunk) => { out += chunk; });
+    child.once("exit", (code) => reject(new Error(`collector exited with ${code}:\n${out}`)));
+  });
+}
+
+let dir, collector, browser;
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "platinum-e2e-"));
+  collector = await startCollector(dir);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await collector?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Sends one response through the demo page's widget. */
+async function leaveFeedback(page, { rating, comment, email }) {
+  await page.goto(collector.url + "/");
+  await page.locator("#pt-launcher").click();
+  await page.locator(`label[for="pt-r${rating}"]`).click();
+  await page.locator("#pt-comment").fill(comment);
+  if (email) await page.locator("#pt-email").fill(email);
+  await page.locator("#pt-send").click();
+  await page.locator("p.status").filter({ hasText: "Thank you!" }).waitFor();
+}
+
+test("feedback sent on the demo page shows on the dashboard, the unhappy one under follow-up", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const log = watchConsole(page);
+  const unhappy = `The checkout crashed twice <script>alert(1)</script> ${Date.now()}`;
+  const happy = `Lovely shop ${Date.now()}`;
+  await leaveFeedback(page, { rating: 1, comment: unhappy, email: "unhappy@example.com" });
+  await leaveFeedback(page, { rating: 5, comment: happy });
+  assert.deepEqual(log.filter((l) => l.type === "pageerror"), []);
+  console.log(`submitted: rating 1 "${unhappy}", rating 5 "${happy}"`);
+
+  await page.goto(collector.url + "/dashboard");
+  await page.locator('input[name="token"]').fill("not the token");
+  await page.locator('form.login button, form.login [type="submit"]').first().click();
+  assert.equal(await page.locator("[data-feedback-id]").count(), 0, "a wrong token shows nothing");
+
+  await page.locator('input[name="token"]').fill(TOKEN);
+  await page.locator('form.login button, form.login [type="submit"]').first().click();
+  const rows = page.locator("[data-feedback-id]");
+  await rows.first().waitFor();
+  const shown = await rows.count();
+  assert.equal(shown, 2);
+  const text = await page.locator("body").innerText();
+  assert.ok(text.includes(unhappy), "the comment shows as text, markup and all");
+  assert.ok(text.includes(happy));
+
+  await page.goto(collector.url + "/dashboard/follow-up");
+  const followUp = page.locator("[data-feedback-id]");
+  await followUp.first().waitFor();
+  const followText = await page.locator("body").innerText();
+  assert.ok(followText.includes(unhappy) && followText.includes("unhappy@example.com"), "the unhappy visitor and their email");
+  assert.ok(!followText.includes(happy), "happy visitors need no follow-up");
+  console.log(`stored and shown: ${shown} responses; needing follow-up: ${await followUp.count()}`);
+
+  if (process.env.PLATINUM_SHOTS) await page.screenshot({ path: join(process.env.PLATINUM_SHOTS, "follow-up.png"), fullPage: true });
+  await page.locator('button[name="mark-followed-up"]').first().click();
+  await page.waitForLoadState();
+  assert.equal(await page.locator('button[name="mark-followed-up"]').count(), 0, "marked as followed up");
+  await context.close();
+});
