@@ -21,14 +21,19 @@ pub(crate) struct EmbeddedFile {
 static FILES: &[EmbeddedFile] = include!(concat!(env!("OUT_DIR"), "/widget_files.rs"));
 
 static DEMO_PAGE: &str = include_str!("../../www/index.html");
+static DEMO_CSS: &str = include_str!("../../www/demo.css");
 
-/// `/` and `/widget/{file}`.
+/// `/` (the demo page and its stylesheet) and `/widget/{file}`.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(demo_page)).route("/widget/{file}", get(widget_file))
+    Router::new().route("/", get(demo_page)).route("/demo.css", get(demo_css)).route("/widget/{file}", get(widget_file))
 }
 
 async fn demo_page() -> impl IntoResponse {
     ([(header::CACHE_CONTROL, "no-cache")], Html(DEMO_PAGE))
+}
+
+async fn demo_css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], DEMO_CSS)
 }
 
 async fn widget_file(Path(name): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {

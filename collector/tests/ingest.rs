@@ -225,6 +225,9 @@ async fn the_demo_page_loads_the_widget_from_this_server() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.header("content-type").is_some_and(|t| t.starts_with("text/html")));
     assert!(page.text().contains("/widget/feedback.js"));
+    let css = app.get("/demo.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.header("content-type").is_some_and(|t| t.starts_with("text/css")));
     assert_eq!(app.get("/widget/no-such-file.js").await.status, StatusCode::NOT_FOUND);
 }
 
