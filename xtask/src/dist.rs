@@ -102,6 +102,9 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
         "-Zunstable-options".to_owned(),
         "-Cpanic=immediate-abort".to_owned(),
         "-Zlocation-detail=none".to_owned(),
+        // Less inlining than opt-level "z" picks by itself: measured 400 bytes gzip smaller
+        // (thresholds 5, 15, 25, 35, 50 and 100 tried; 25 was smallest).
+        "-Cllvm-args=-inline-threshold=25".to_owned(),
         format!("--remap-path-prefix={home}=cargo"),
         format!("--remap-path-prefix={}=platinum", root.display()),
     ];
