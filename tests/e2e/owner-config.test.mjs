@@ -1,0 +1,82 @@
+// What a website owner sees in the console when the tag is misconfigured: one clear line,
+// and never an error in their page.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startSite, pageWith } from "./server.mjs";
+import { launch, watchConsole } from "./browser.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** Loads a page with `attrs` on the tag and waits until the widget has booted. */
+async function load(attrs) {
+  const site = await startSite({ pages: { "/": { html: pageWith(attrs) } } });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const log = watchConsole(page);
+  const booted = page.waitForEvent("console", (m) => m.text().startsWith("[platinum]")).catch(() => null);
+  await page.goto(site.origin + "/");
+  return { page, log, booted, close: async () => { await context.close(); await site.close(); } };
+}
+
+const platinum = (log, type) => log.filter((l) => l.type === type && l.text.startsWith("[platinum]"));
+
+test("a missing data-endpoint: one error naming it, no widget", async () => {
+  const t = await load('data-lang="en"');
+  await t.booted;
+  const errors = platinum(t.log, "error");
+  assert.equal(errors.length, 1, JSON.stringify(t.log));
+  assert.match(errors[0].text, /data-endpoint is missing/);
+  assert.equal(await t.page.locator("platinum-feedback").count(), 0);
+  assert.deepEqual(t.log.filter((l) => l.type === "pageerror"), []);
+  await t.close();
+});
+
+test("an unusable data-endpoint: one error naming it and what is expected", async () => {
+  const t = await load('data-endpoint="javascript:alert(1)"');
+  await t.booted;
+  const errors = platinum(t.log, "error");
+  assert.equal(errors.length, 1);
+  assert.match(errors[0].text, /data-endpoint "javascript:alert\(1\)" is not usable: expected an http\(s\) URL/);
+  assert.equal(await t.page.locator("platinum-feedback").count(), 0);
+  await t.close();
+});
+
+test("bad optional values: one warning each naming the allowed values, defaults used", async () => {
+  const t = await load('data-endpoint="/feedback" data-position="middle" data-theme="sepia" data-accent="red" data-lang="xx" data-ask-emails="true"');
+  await t.page.locator("#pt-launcher").waitFor();
+  const warnings = platinum(t.log, "warning").map((l) => l.text);
+  assert.equal(warnings.length, 5, JSON.stringify(warnings));
+  const expect = [
+    /data-position "middle" is not supported; allowed: bottom-right, bottom-left, top-right, top-left\. Using "bottom-right"/,
+    /data-theme "sepia" is not supported; allowed: auto, light, dark/,
+    /data-accent "red" is not supported; allowed: a hex colour/,
+    /data-lang "xx" is not supported; allowed: en, es, fr, de, pt/,
+    /data-ask-emails is not a Platinum option/,
+  ];
+  for (const pattern of expect) assert.ok(warnings.some((w) => pattern.test(w)), `${pattern} in ${JSON.stringify(warnings)}`);
+  assert.equal(platinum(t.log, "error").length, 0);
+  const box = await t.page.locator("#pt-launcher").boundingBox();
+  const viewport = t.page.viewportSize();
+  assert.ok(box.x > viewport.width / 2 && box.y > viewport.height / 2, "the default corner, bottom right");
+  await t.page.locator("#pt-launcher").click();
+  assert.equal(await t.page.locator("#pt-title").innerText(), "How are we doing?");
+  await t.close();
+});
+
+test("Platinum.init with something other than an object explains itself", async () => {
+  const site = await startSite({ pages: { "/": { html: pageWith("") } } });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const log = watchConsole(page);
+  await page.goto(site.origin + "/");
+  const reported = page.waitForEvent("console", (m) => m.text().startsWith("[platinum]"));
+  await page.evaluate(() => window.Platinum.init("https://api.example.com/feedback"));
+  await reported;
+  assert.match(platinum(log, "error")[0].text, /Platinum\.init expects an object/);
+  assert.equal(await page.locator("platinum-feedback").count(), 0);
+  assert.deepEqual(log.filter((l) => l.type === "pageerror"), []);
+  await context.close();
+  await site.close();
+});

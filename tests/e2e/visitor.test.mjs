@@ -1,0 +1,224 @@
+// A visitor's path through the widget on a page with the real script tag: rate, write, send,
+// be thanked; and what they see when something goes wrong.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
+import { startSite, pageWith, root } from "./server.mjs";
+import { launch, watchConsole } from "./browser.mjs";
+
+const schema = JSON.parse(readFileSync(join(root, "payload", "feedback.schema.json"), "utf8"));
+const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** A fresh site and page; `answers` are the endpoint's statuses in order (then 201). */
+async function open(attrs, { answers = [], contextOptions = {}, head = "" } = {}) {
+  const queue = [...answers];
+  const site = await startSite({
+    pages: { "/": { html: pageWith(attrs, { head }) } },
+    answer: () => ({ status: queue.length ? queue.shift() : 201, body: '{"error":"nope","field":"rating"}' }),
+  });
+  const posts = [];
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  page.on("request", (r) => { if (r.method() === "POST") posts.push(r.postData()); });
+  const log = watchConsole(page);
+  await page.goto(site.origin + "/");
+  await page.locator("#pt-launcher").waitFor();
+  return { site, page, posts, log, close: async () => { await context.close(); await site.close(); } };
+}
+
+const status = (page) => page.locator("p.status");
+
+test("keyboard: rate with arrows, write, send, thanked, Escape returns to the launcher", async () => {
+  const t = await open('data-endpoint="/feedback"');
+  const { page } = t;
+  const keysBefore = await page.evaluate(() => Object.keys(window));
+  await page.locator("#pt-launcher").focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await page.locator("#pt-dialog").isVisible(), true);
+  assert.equal(await page.evaluate(() => document.querySelector("platinum-feedback").shadowRoot.activeElement.id), "pt-r1", "focus moves into the dialog");
+  await page.keyboard.press("ArrowRight"); // 2
+  await page.keyboard.press("ArrowRight"); // 3
+  await page.keyboard.press("ArrowRight"); // 4
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Search is slow on the catalogue page.");
+  assert.equal(await page.locator("#pt-counter").innerText(), "37 / 5000");
+  await page.locator("#pt-send").focus();
+  await page.keyboard.press("Enter");
+  await status(page).filter({ hasText: "Thank you! We read every message." }).waitFor();
+  assert.equal(await page.evaluate(() => document.querySelector("platinum-feedback").shadowRoot.activeElement.id), "pt-done");
+
+  assert.equal(t.site.received.length, 1);
+  const payload = JSON.parse(t.site.received[0].body);
+  console.log("submitted rating 4 with a comment; received:", t.site.received[0].body.slice(0, 120), "…");
+  assert.equal(validate(payload), true, JSON.stringify(validate.errors));
+  assert.equal(t.site.received[0].contentType, "application/json");
+  assert.equal(payload.rating, 4);
+  assert.equal(payload.comment, "Search is slow on the catalogue page.");
+  assert.equal(payload.email, null);
+  assert.equal(payload.page.title, "Test shop");
+  assert.equal(payload.locale, "en");
+
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator("#pt-dialog").isVisible(), false);
+  assert.equal(await page.evaluate(() => document.querySelector("platinum-feedback").shadowRoot.activeElement.id), "pt-launcher");
+  const added = (await page.evaluate(() => Object.keys(window))).filter((k) => !keysBefore.includes(k));
+  assert.deepEqual(added, [], "no globals besides Platinum");
+  assert.equal(await page.evaluate(() => typeof window.Platinum.init), "function");
+  assert.deepEqual(t.log.filter((l) => l.type === "pageerror"), []);
+  await t.close();
+});
+
+test("Tab stays inside the open dialog", async () => {
+  const t = await open('data-endpoint="/feedback"');
+  await t.page.locator("#pt-launcher").click();
+  const seen = new Set();
+  for (let i = 0; i < 12; i++) {
+    await t.page.keyboard.press("Tab");
+    seen.add(await t.page.evaluate(() => document.activeElement?.tagName + ":" + (document.querySelector("platinum-feedback").shadowRoot.activeElement?.id ?? "")));
+  }
+  for (const stop of seen) assert.ok(stop.startsWith("PLATINUM-FEEDBACK:pt-"), `focus left the dialog: ${stop}`);
+  assert.ok(seen.has("PLATINUM-FEEDBACK:pt-close") && seen.has("PLATINUM-FEEDBACK:pt-send"));
+  await t.close();
+});
+
+test("the rating is required", async () => {
+  const t = await open('data-endpoint="/feedback"');
+  await t.page.locator("#pt-launcher").click();
+  await t.page.locator("#pt-comment").fill("No stars from me");
+  await t.page.locator("#pt-send").click();
+  await status(t.page).filter({ hasText: "Please choose a rating first." }).waitFor();
+  assert.equal(t.posts.length, 0);
+  await t.page.locator('label[for="pt-r2"]').click();
+  await t.page.locator("#pt-send").click();
+  await status(t.page).filter({ hasText: "Thank you!" }).waitFor();
+  assert.equal(JSON.parse(t.site.received[0].body).comment, "No stars from me");
+  await t.close();
+});
+
+test("email when asked, and a malformed one is caught before sending", async () => {
+  const t = await open('data-endpoint="/feedback" data-ask-email="true"');
+  await t.page.locator("#pt-launcher").click();
+  await t.page.locator('label[for="pt-r1"]').click();
+  await t.page.locator("#pt-email").fill("not an address");
+  await t.page.locator("#pt-send").click();
+  await status(t.page).filter({ hasText: "doesn't look right" }).waitFor();
+  assert.equal(t.posts.length, 0);
+  await t.page.locator("#pt-email").fill("ana@example.com");
+  await t.page.locator("#pt-send").click();
+  await status(t.page).filter({ hasText: "Thank you!" }).waitFor();
+  assert.equal(JSON.parse(t.site.received[0].body).email, "ana@example.com");
+  await t.close();
+});
+
+test("a failed send keeps the text, and Try again sends the same response", async () => {
+  const t = await open('data-endpoint="/feedback"', { answers: [503] });
+  await t.page.locator("#pt-launcher").click();
+  await t.page.locator('label[for="pt-r3"]').click();
+  await t.page.locator("#pt-comment").fill("Please keep this");
+  await t.page.locator("#pt-send").click();
+  await status(t.page).filter({ hasText: "couldn't send" }).waitFor();
+  assert.equal(await t.page.locator("#pt-comment").inputValue(), "Please keep this");
+  assert.equal(await t.page.locator("#pt-send").innerText(), "Try again");
+  await t.page.locator("#pt-send").click();
+  await status(t.page).filter({ hasText: "Thank you!" }).waitFor();
+  assert.equal(t.posts.length, 2);
+  assert.equal(JSON.parse(t.posts[0]).id, JSON.parse(t.posts[1]).id, "a retry carries the same id");
+  assert.equal(t.site.received.length, 1);
+  await t.close();
+});
+
+test("a refused response says so and explains it in the console", async () => {
+  const t = await open('data-endpoint="/feedback"', { answers: [400] });
+  await t.page.locator("#pt-launcher").click();
+  await t.page.locator('label[for="pt-r5"]').click();
+  await t.page.locator("#pt-send").click();
+  await status(t.page).filter({ hasText: "couldn't be accepted" }).waitFor();
+  const errors = t.log.filter((l) => l.type === "error" && l.text.startsWith("[platinum]"));
+  assert.equal(errors.length, 1, JSON.stringify(t.log));
+  assert.match(errors[0].text, /HTTP 400/);
+  assert.match(errors[0].text, /nope/);
+  await t.close();
+});
+
+test("it speaks the visitor's language", async () => {
+  const es = await open('data-endpoint="/feedback" data-lang="es"');
+  assert.equal(await es.page.locator("#pt-launcher").innerText(), "Opinión");
+  await es.page.locator("#pt-launcher").click();
+  assert.equal(await es.page.locator("#pt-title").innerText(), "¿Qué tal lo estamos haciendo?");
+  await es.close();
+  const pt = await open('data-endpoint="/feedback"', { contextOptions: { locale: "pt-BR" } });
+  await pt.page.locator("#pt-launcher").click();
+  assert.equal(await pt.page.locator("#pt-title").innerText(), "Como estamos indo?");
+  assert.equal(await pt.page.locator('label[for="pt-r5"]').innerText(), "5\nÓtimo");
+  await pt.close();
+  const custom = await open('data-endpoint="/feedback" data-label="Talk to us" data-title="<b>Hi</b>"');
+  assert.equal(await custom.page.locator("#pt-launcher").innerText(), "Talk to us");
+  await custom.page.locator("#pt-launcher").click();
+  assert.equal(await custom.page.locator("#pt-title").innerText(), "<b>Hi</b>", "owner text is shown as text, never as HTML");
+  await custom.close();
+});
+
+test("position, one widget per page, and the JavaScript API", async () => {
+  const t = await open('data-endpoint="/feedback" data-position="top-left"');
+  const box = await t.page.locator("#pt-launcher").boundingBox();
+  assert.ok(box.x < 100 && box.y < 100, `launcher at ${box.x},${box.y}`);
+  // addScriptTag resolves once the second copy has run; it finds window.Platinum and stops.
+  await t.page.addScriptTag({ url: "/widget/feedback.js" });
+  assert.equal(await t.page.locator("platinum-feedback").count(), 1, "loading the script twice mounts one widget");
+  await t.page.evaluate(() => window.Platinum.open());
+  await t.page.locator("#pt-dialog").waitFor();
+  await t.page.evaluate(() => window.Platinum.close());
+  await t.page.locator("#pt-dialog").waitFor({ state: "hidden" });
+  await t.page.evaluate(() => window.Platinum.destroy());
+  assert.equal(await t.page.locator("platinum-feedback").count(), 0);
+  await t.close();
+
+  const spa = await startSite({ pages: { "/": { html: pageWith("") } } });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(spa.origin + "/");
+  await page.evaluate(() => window.Platinum.init({ endpoint: "/feedback", lang: "de", askEmail: true }));
+  await page.locator("#pt-launcher").waitFor();
+  assert.equal(await page.locator("#pt-launcher").innerText(), "Feedback");
+  await page.locator("#pt-launcher").click();
+  assert.equal(await page.locator("#pt-title").innerText(), "Wie machen wir uns?");
+  assert.equal(await page.locator("#pt-email").isVisible(), true);
+  await context.close();
+  await spa.close();
+});
+
+test("styles come only from the adopted stylesheet", async () => {
+  const t = await open('data-endpoint="/feedback"');
+  await t.page.locator("#pt-launcher").click();
+  const found = await t.page.evaluate(() => {
+    const rootNode = document.querySelector("platinum-feedback").shadowRoot;
+    return {
+      styled: rootNode.querySelectorAll("[style]").length + document.querySelectorAll("[style]").length,
+      styleElements: rootNode.querySelectorAll("style").length + document.querySelectorAll("style").length,
+      sheets: rootNode.adoptedStyleSheets.length,
+      lightChildren: document.querySelector("platinum-feedback").children.length,
+    };
+  });
+  assert.deepEqual(found, { styled: 0, styleElements: 0, sheets: 1, lightChildren: 0 });
+  await t.close();
+});
+
+test("on a phone: tap, rate, send", async () => {
+  const t = await open('data-endpoint="/feedback"', { contextOptions: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } });
+  await t.page.locator("#pt-launcher").tap();
+  const dialog = await t.page.locator("#pt-dialog").boundingBox();
+  assert.ok(dialog.x >= 0 && dialog.x + dialog.width <= 390, "the dialog fits the screen");
+  await t.page.locator('label[for="pt-r5"]').tap();
+  await t.page.locator("#pt-comment").fill("Works on my phone");
+  await t.page.locator("#pt-send").tap();
+  await status(t.page).filter({ hasText: "Thank you!" }).waitFor();
+  const payload = JSON.parse(t.site.received[0].body);
+  assert.equal(payload.viewport.width, 390);
+  await t.close();
+});
