@@ -9,7 +9,7 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html; charset=utf-8" };
 
 /**
- * Starts the site. `pages` maps a path to `{ html, headers }`; `answer(req, body)` may return
+ * Starts the site. `pages` maps a path to `{ html, headers }` (or `{ body, type }` for other files); `answer(req, body)` may return
  * `{ status, headers, body }` for the endpoint (default 201).
  */
 export async function startSite({ pages = {}, answer } = {}) {
@@ -37,8 +37,8 @@ export async function startSite({ pages = {}, answer } = {}) {
       }
       const page = pages[url.pathname];
       if (page) {
-        res.writeHead(200, { "content-type": types[".html"], ...(page.headers || {}) });
-        return res.end(page.html);
+        res.writeHead(200, { "content-type": page.type || types[".html"], ...(page.headers || {}) });
+        return res.end(page.html ?? page.body);
       }
       res.writeHead(404);
       res.end("not found");
