@@ -1,0 +1,74 @@
+// The widget's cost to a page, measured in headless Chromium: how soon the launcher shows, how
+// fast the dialog opens, long tasks, layout shift and memory. Run: `cargo xtask bench`.
+import { startSite, pageWith } from "./server.mjs";
+import { launch } from "./browser.mjs";
+
+const RUNS = 7;
+
+// Registered before any page script: observers for long tasks and layout shifts, a watch for the
+// launcher, and a hook that keeps the widget's WebAssembly memory in view.
+function instrument() {
+  window.__bench = { longTasks: [], shift: 0, launcherAt: null, memory: null, heapBefore: 0 };
+  // The loader starts at the load event; this listener is registered first, so it runs first.
+  addEventListener("load", () => { window.__bench.heapBefore = performance.memory?.usedJSHeapSize ?? 0; });
+  new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__bench.longTasks.push(e.duration))).observe({ type: "longtask", buffered: true });
+  new PerformanceObserver((l) => l.getEntries().forEach((e) => { if (!e.hadRecentInput) window.__bench.shift += e.value; })).observe({ type: "layout-shift", buffered: true });
+  for (const name of ["instantiate", "instantiateStreaming"]) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = async function (...args) {
+      const result = await original.apply(this, args);
+      const exports = (result.instance || result).exports;
+      for (const v of Object.values(exports)) if (v instanceof WebAssembly.Memory) window.__bench.memory = v;
+      return result;
+    };
+  }
+  const watch = () => {
+    const launcher = document.querySelector("platinum-feedback")?.shadowRoot?.getElementById("pt-launcher");
+    if (launcher && launcher.getBoundingClientRect().width > 0) window.__bench.launcherAt = performance.now();
+    else requestAnimationFrame(watch);
+  };
+  requestAnimationFrame(watch);
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+const site = await startSite({ pages: { "/": { html: pageWith('data-endpoint="/feedback"', { body: "<h1>Shop</h1>" + "<p>Product text.</p>".repeat(50) }) } } });
+const browser = await launch(["--enable-precise-memory-info"]);
+const rows = [];
+for (let i = 0; i < RUNS; i++) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(instrument);
+  await page.goto(site.origin + "/");
+  await page.waitForFunction(() => window.__bench.launcherAt !== null);
+  // Give late layout shifts and long tasks a moment to be reported before reading them.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const open = await page.evaluate(async () => {
+    const root = document.querySelector("platinum-feedback").shadowRoot;
+    const t0 = performance.now();
+    root.getElementById("pt-launcher").click();
+    while (root.activeElement?.id !== "pt-r1") await new Promise((r) => requestAnimationFrame(r));
+    return performance.now() - t0;
+  });
+  const facts = await page.evaluate(() => ({
+    launcher: window.__bench.launcherAt,
+    longTasks: window.__bench.longTasks.filter((d) => d > 50).length,
+    shift: window.__bench.shift,
+    wasm: window.__bench.memory ? window.__bench.memory.buffer.byteLength : 0,
+    heap: (performance.memory?.usedJSHeapSize ?? 0) - window.__bench.heapBefore,
+  }));
+  rows.push({ ...facts, open });
+  await context.close();
+}
+await browser.close();
+await site.close();
+
+const kb = (b) => (b / 1024).toFixed(0) + " KB";
+console.log(`widget in headless Chromium, ${RUNS} fresh page loads on 127.0.0.1, medians:`);
+console.log(`  navigation start → launcher visible      ${median(rows.map((r) => r.launcher)).toFixed(0)} ms`);
+console.log(`  launcher click → dialog interactive      ${median(rows.map((r) => r.open)).toFixed(1)} ms`);
+console.log(`  long tasks (> 50 ms) while loading        ${median(rows.map((r) => r.longTasks))} (target 0)`);
+console.log(`  cumulative layout shift                   ${median(rows.map((r) => r.shift)).toFixed(4)} (target 0)`);
+console.log(`  wasm linear memory                        ${kb(median(rows.map((r) => r.wasm)))}`);
+console.log(`  JS heap growth after the load event       ${kb(median(rows.map((r) => r.heap)))}`);
+console.log(`  memory total                              ${kb(median(rows.map((r) => r.wasm + Math.max(0, r.heap))))} (target ≤ 2048 KB)`);
