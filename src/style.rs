@@ -17,15 +17,15 @@ const BASE: &str = "
 .w{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg)}
 button,input,textarea{font:inherit;color:inherit;margin:0}
 .launcher{position:fixed;display:inline-flex;align-items:center;gap:6px;padding:10px 16px;border:0;border-radius:999px;background:var(--accent);color:var(--on-accent);font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}
-.dialog{position:fixed;width:min(360px,calc(100vw - 32px));max-height:calc(100vh - 100px);overflow:auto;padding:18px;border-radius:12px;background:var(--bg);color:var(--fg);border:1px solid var(--line);box-shadow:0 12px 40px rgba(0,0,0,.3);animation:rise .16s ease-out}
+.dialog{position:fixed;width:min(380px,calc(100vw - 32px));max-height:calc(100vh - 100px);overflow:auto;padding:18px;border-radius:12px;background:var(--bg);color:var(--fg);border:1px solid var(--line);box-shadow:0 12px 40px rgba(0,0,0,.3);animation:rise .16s ease-out}
 @keyframes rise{from{opacity:0;transform:translateY(8px)}to{opacity:1;transform:none}}
 .head{display:flex;align-items:flex-start;justify-content:space-between;gap:8px;margin:0 0 12px}
 h2{margin:0;font-size:18px;line-height:1.3;font-weight:700}
 .close{flex:none;width:32px;height:32px;border:0;border-radius:8px;background:transparent;font-size:22px;line-height:1;cursor:pointer}
 .close:hover{background:rgba(127,127,127,.18)}
-.scale{display:grid;grid-template-columns:repeat(5,1fr);gap:6px}
+.scale{display:grid;grid-template-columns:repeat(5,1fr);gap:6px;margin:0 0 14px}
 .scale input{position:absolute;opacity:0;width:1px;height:1px;margin:0;pointer-events:none}
-.scale label{display:flex;flex-direction:column;align-items:center;gap:2px;padding:8px 2px;border:1px solid var(--line);border-radius:8px;cursor:pointer;text-align:center;font-size:12px;line-height:1.2;word-break:break-word;hyphens:auto;background:var(--field)}
+.scale label{display:flex;flex-direction:column;align-items:center;gap:2px;padding:8px 1px;border:1px solid var(--line);border-radius:8px;cursor:pointer;text-align:center;font-size:12px;line-height:1.2;hyphens:auto;background:var(--field)}
 .scale label b{font-size:18px}
 .scale input:checked+label{background:var(--accent);color:var(--on-accent);border-color:var(--accent)}
 .field{display:block;margin:0 0 12px}
