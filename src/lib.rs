@@ -1,6 +1,6 @@
 //! Platinum: a feedback widget that asks "How are we doing?" and "How can we get better?".
 //!
-//! The pure core (`config`, `i18n`, `state`, `retry`, `response`, `style`) has no browser
+//! The pure core (`config`, `i18n`, `state`, `retry`, `outbox`, `style`, `id`, `text`) has no browser
 //! dependency and is tested natively. On `wasm32` the `dom` module renders the state inside a
 //! Shadow DOM, `transport` talks to the network, and `api` holds the entry points JavaScript calls.
 
@@ -8,6 +8,7 @@ pub mod config;
 pub mod i18n;
 pub mod state;
 pub mod id;
+pub mod outbox;
 pub mod retry;
 pub mod style;
 pub mod text;
