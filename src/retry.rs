@@ -57,23 +57,29 @@ pub fn parse_retry_after(value: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
-    proptest! {
-        #[test]
-        fn delays_grow_stay_capped_and_never_undercut_retry_after(
-            attempt in 0u32..64,
-            jitter in 0.0f64..1.0,
-            retry_after in prop::option::of(0u32..100_000),
-        ) {
-            let p = RetryPolicy::DEFAULT;
-            let delay = p.delay_ms(attempt, jitter, retry_after);
-            let next = p.delay_ms(attempt + 1, jitter, retry_after);
-            prop_assert!(next >= delay, "later retries never come sooner");
-            prop_assert!(delay >= p.base_ms / 2, "never a tight loop");
-            match retry_after {
-                Some(s) => prop_assert!(delay >= s.saturating_mul(1000)),
-                None => prop_assert!(delay <= p.cap_ms),
+    /// Properties over many generated cases (native only: proptest needs an OS random source).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn delays_grow_stay_capped_and_never_undercut_retry_after(
+                attempt in 0u32..64,
+                jitter in 0.0f64..1.0,
+                retry_after in prop::option::of(0u32..100_000),
+            ) {
+                let p = RetryPolicy::DEFAULT;
+                let delay = p.delay_ms(attempt, jitter, retry_after);
+                let next = p.delay_ms(attempt + 1, jitter, retry_after);
+                prop_assert!(next >= delay, "later retries never come sooner");
+                prop_assert!(delay >= p.base_ms / 2, "never a tight loop");
+                match retry_after {
+                    Some(s) => prop_assert!(delay >= s.saturating_mul(1000)),
+                    None => prop_assert!(delay <= p.cap_ms),
+                }
             }
         }
     }
