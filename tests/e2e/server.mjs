@@ -49,7 +49,8 @@ export async function startSite({ pages = {}, answer } = {}) {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, received, close: () => new Promise((r) => server.close(r)) };
+  // Closing also drops idle keep-alive connections, so a test's server never keeps node running.
+  return { origin, received, close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }) };
 }
 
 /** A page with the real script tag, as an owner would paste it. */

@@ -1,6 +1,6 @@
 // A visitor's path through the widget on a page with the real script tag: rate, write, send,
 // be thanked; and what they see when something goes wrong.
-import { test, before, after } from "node:test";
+import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +14,15 @@ const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema)
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
+// A test that fails half way still closes what it opened, so the run ends instead of hanging.
+const pending = new Set();
+afterEach(async () => { for (const close of pending) await close().catch(() => {}); pending.clear(); });
+/** Registers `close` for afterEach and returns a close that runs it once. */
+function closer(close) {
+  const once = async () => { if (pending.delete(once)) await close(); };
+  pending.add(once);
+  return once;
+}
 
 /** A fresh site and page; `answers` are the endpoint's statuses in order (then 201). */
 async function open(attrs, { answers = [], contextOptions = {}, head = "" } = {}) {
@@ -29,8 +38,16 @@ async function open(attrs, { answers = [], contextOptions = {}, head = "" } = {}
   const log = watchConsole(page);
   await page.goto(site.origin + "/");
   await page.locator("#pt-launcher").waitFor();
-  return { site, page, posts, log, close: async () => { await context.close(); await site.close(); } };
+  const release = closer(async () => { await context.close(); await site.close(); });
+  return { site, page, posts, log, close: async () => { await release(); assertNoPageErrors(log); } };
 }
+
+/** Every test ends here: whatever the visitor did, the host page saw no error of ours. */
+function assertNoPageErrors(log) {
+  assert.deepEqual(log.filter((l) => l.type === "pageerror"), [], "no page errors");
+}
+
+const focused = (page) => page.evaluate(() => document.querySelector("platinum-feedback").shadowRoot.activeElement?.id ?? null);
 
 const status = (page) => page.locator("p.status");
 
@@ -66,6 +83,7 @@ test("keyboard: rate with arrows, write, send, thanked, Escape returns to the la
 
   await page.keyboard.press("Escape");
   assert.equal(await page.locator("#pt-dialog").isVisible(), false);
+  assert.equal(await page.locator("#pt-launcher").getAttribute("aria-expanded"), "false");
   assert.equal(await page.evaluate(() => document.querySelector("platinum-feedback").shadowRoot.activeElement.id), "pt-launcher");
   const added = (await page.evaluate(() => Object.keys(window))).filter((k) => !keysBefore.includes(k));
   assert.deepEqual(added, [], "no globals besides Platinum");
@@ -90,6 +108,7 @@ test("Tab stays inside the open dialog", async () => {
 test("the rating is required", async () => {
   const t = await open('data-endpoint="/feedback"');
   await t.page.locator("#pt-launcher").click();
+  assert.equal(await focused(t.page), "pt-r1", "a click on the launcher also puts focus on the first rating");
   await t.page.locator("#pt-comment").fill("No stars from me");
   await t.page.locator("#pt-send").click();
   await status(t.page).filter({ hasText: "Please choose a rating first." }).waitFor();
@@ -182,6 +201,7 @@ test("position, one widget per page, and the JavaScript API", async () => {
   const spa = await startSite({ pages: { "/": { html: pageWith("") } } });
   const context = await browser.newContext();
   const page = await context.newPage();
+  const log = watchConsole(page);
   await page.goto(spa.origin + "/");
   await page.evaluate(() => window.Platinum.init({ endpoint: "/feedback", lang: "de", askEmail: true }));
   await page.locator("#pt-launcher").waitFor();
@@ -189,8 +209,13 @@ test("position, one widget per page, and the JavaScript API", async () => {
   await page.locator("#pt-launcher").click();
   assert.equal(await page.locator("#pt-title").innerText(), "Wie machen wir uns?");
   assert.equal(await page.locator("#pt-email").isVisible(), true);
+  await page.locator('label[for="pt-r4"]').click();
+  await page.locator("#pt-send").click();
+  await page.locator("p.status").filter({ hasText: "Vielen Dank!" }).waitFor();
+  assert.equal(JSON.parse(spa.received[0].body).rating, 4, "a widget mounted by init sends to its endpoint");
   await context.close();
   await spa.close();
+  assertNoPageErrors(log);
 });
 
 test("styles come only from the adopted stylesheet", async () => {
@@ -221,4 +246,50 @@ test("on a phone: tap, rate, send", async () => {
   const payload = JSON.parse(t.site.received[0].body);
   assert.equal(payload.viewport.width, 390);
   await t.close();
+});
+
+test("the comment counter follows the text, up to the 5000-character limit", async () => {
+  const t = await open('data-endpoint="/feedback"');
+  await t.page.locator("#pt-launcher").click();
+  const counter = t.page.locator("#pt-counter");
+  assert.equal(await counter.innerText(), "0 / 5000");
+  await t.page.locator("#pt-comment").pressSequentially("Hello");
+  assert.equal(await counter.innerText(), "5 / 5000");
+  await t.page.keyboard.press("Backspace");
+  await t.page.keyboard.press("Backspace");
+  assert.equal(await counter.innerText(), "3 / 5000");
+  await t.page.locator("#pt-comment").fill("é".repeat(5001));
+  assert.equal((await t.page.locator("#pt-comment").inputValue()).length, 5000, "the textarea stops at 5000");
+  assert.equal(await counter.innerText(), "5000 / 5000");
+  await t.close();
+});
+
+test("two copies of the tag in the page mount exactly one widget", async () => {
+  const tag = '<script src="/widget/feedback.js" data-endpoint="/feedback" data-label="Second copy" async></script>';
+  const t = await open('data-endpoint="/feedback"', { head: tag });
+  assert.equal(await t.page.locator("platinum-feedback").count(), 1);
+  await t.page.locator("#pt-launcher").click();
+  await t.page.locator('label[for="pt-r5"]').click();
+  await t.page.locator("#pt-send").click();
+  await status(t.page).filter({ hasText: "Thank you!" }).waitFor();
+  assert.equal(await t.page.locator("platinum-feedback").count(), 1);
+  assert.equal(t.site.received.length, 1, "one widget, one POST");
+  await t.close();
+});
+
+test("the only global the widget adds is window.Platinum", async () => {
+  const site = await startSite({ pages: { "/bare": { html: pageWith('data-endpoint="/feedback"').replace(/<script src=[^>]*><\/script>/, "") }, "/": { html: pageWith('data-endpoint="/feedback"') } } });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const log = watchConsole(page);
+  await page.goto(site.origin + "/bare");
+  const bare = await page.evaluate(() => Object.keys(window));
+  await page.goto(site.origin + "/");
+  await page.locator("#pt-launcher").click();
+  await page.locator("#pt-dialog").waitFor();
+  const added = (await page.evaluate(() => Object.keys(window))).filter((k) => !bare.includes(k));
+  assert.deepEqual(added, ["Platinum"]);
+  await context.close();
+  await site.close();
+  assertNoPageErrors(log);
 });
