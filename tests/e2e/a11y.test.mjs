@@ -4,14 +4,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startSite, pageWith } from "./server.mjs";
+import { startSite, pageWith, closeAllSites } from "./server.mjs";
 import { launch } from "./browser.mjs";
 
 const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "node_modules", "axe-core", "axe.min.js"), "utf8");
 
 let browser;
 before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+after(async () => { await browser?.close(); await closeAllSites(); });
 
 async function openWidget(attrs, contextOptions = {}) {
   const site = await startSite({ pages: { "/": { html: pageWith(attrs) } } });

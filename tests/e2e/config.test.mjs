@@ -1,13 +1,15 @@
 // What a website owner sees in the console when the tag is misconfigured: one clear line,
 // and never an error in their page.
-import { test, before, after } from "node:test";
+import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSite, pageWith } from "./server.mjs";
+import { startSite, pageWith, closeAllSites } from "./server.mjs";
 import { launch, watchConsole } from "./browser.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+after(async () => { await browser?.close(); await closeAllSites(); });
+const pending = new Set();
+afterEach(async () => { for (const close of pending) await close().catch(() => {}); pending.clear(); });
 
 /** Loads a page with `attrs` on the tag and waits until the widget has booted. */
 async function load(attrs) {
@@ -15,9 +17,14 @@ async function load(attrs) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const log = watchConsole(page);
-  const booted = page.waitForEvent("console", (m) => m.text().startsWith("[platinum]")).catch(() => null);
+  const first = page.waitForEvent("console", (m) => m.text().startsWith("[platinum]")).catch(() => null);
+  // The widget reports a configuration in one go; a round trip after the first line makes sure
+  // every line it wrote has reached the log before the test counts them.
+  const booted = first.then(() => page.evaluate(() => 0));
   await page.goto(site.origin + "/");
-  return { page, log, booted, close: async () => { await context.close(); await site.close(); } };
+  const close = async () => { if (pending.delete(close)) { await context.close(); await site.close(); } };
+  pending.add(close);
+  return { page, log, booted, close };
 }
 
 const platinum = (log, type) => log.filter((l) => l.type === type && l.text.startsWith("[platinum]"));
@@ -40,8 +47,38 @@ test("an unusable data-endpoint: one error naming it and what is expected", asyn
   assert.equal(errors.length, 1);
   assert.match(errors[0].text, /data-endpoint "javascript:alert\(1\)" is not usable: expected an http\(s\) URL/);
   assert.equal(await t.page.locator("platinum-feedback").count(), 0);
+  assert.deepEqual(t.log.filter((l) => l.type === "pageerror"), []);
   await t.close();
 });
+
+for (const [attr, value, allowed] of [
+  ["data-position", "middle", ["bottom-right", "bottom-left", "top-right", "top-left"]],
+  ["data-theme", "sepia", ["auto", "light", "dark"]],
+  ["data-accent", "#12345", ["hex"]],
+  ["data-lang", "klingon", ["en", "es", "fr", "de", "pt"]],
+  ["data-ask-email", "yes please", ["true", "false"]],
+]) {
+  test(`${attr}="${value}" alone: exactly one warning naming it and the allowed values; the widget works`, async () => {
+    const t = await load(`data-endpoint="/feedback" ${attr}="${value}"`);
+    await t.booted;
+    const lines = t.log.filter((l) => l.text.startsWith("[platinum]"));
+    assert.equal(lines.length, 1, JSON.stringify(lines));
+    assert.equal(lines[0].type, "warning");
+    assert.ok(lines[0].text.includes(attr), lines[0].text);
+    for (const word of allowed) assert.ok(lines[0].text.includes(word), `${word} in ${lines[0].text}`);
+    const launcher = t.page.locator("#pt-launcher");
+    await launcher.waitFor();
+    const box = await launcher.boundingBox();
+    const viewport = t.page.viewportSize();
+    assert.ok(box.x > viewport.width / 2 && box.y > viewport.height / 2, `the default corner, bottom right; got ${box.x},${box.y}`);
+    await launcher.click();
+    await t.page.locator('label[for="pt-r3"]').click();
+    await t.page.locator("#pt-send").click();
+    await t.page.locator("p.status").filter({ hasText: "Thank you!" }).waitFor();
+    assert.deepEqual(t.log.filter((l) => l.type === "pageerror"), []);
+    await t.close();
+  });
+}
 
 test("bad optional values: one warning each naming the allowed values, defaults used", async () => {
   const t = await load('data-endpoint="/feedback" data-position="middle" data-theme="sepia" data-accent="red" data-lang="xx" data-ask-emails="true"');

@@ -2,7 +2,7 @@
 // tries to restyle or hide everything.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startSite, pageWith } from "./server.mjs";
+import { startSite, pageWith, closeAllSites } from "./server.mjs";
 import { launch, watchConsole } from "./browser.mjs";
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'";
@@ -16,7 +16,18 @@ platinum-feedback { font-size: 40px; transform: scale(0.5); }
 
 let browser;
 before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+after(async () => { await browser?.close(); await closeAllSites(); });
+
+async function launcherFontSizeOnAPlainPage() {
+  const site = await startSite({ pages: { "/": { html: pageWith('data-endpoint="/feedback"') } } });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(site.origin + "/");
+  const size = await page.locator("#pt-launcher").evaluate((el) => getComputedStyle(el).fontSize);
+  await context.close();
+  await site.close();
+  return size;
+}
 
 test("strict CSP and aggressive global CSS: the widget still works and looks like itself", async () => {
   const site = await startSite({
@@ -36,7 +47,10 @@ test("strict CSP and aggressive global CSS: the widget still works and looks lik
   const launcher = page.locator("#pt-launcher");
   await launcher.waitFor();
   assert.equal(await launcher.isVisible(), true);
-  assert.equal(await launcher.evaluate((el) => getComputedStyle(el).fontSize), "15px", "page CSS does not reach inside");
+  assert.equal(await page.locator("h1").evaluate((el) => getComputedStyle(el).fontSize), "40px", "the hostile stylesheet is in force on the page");
+  const fontSize = await launcher.evaluate((el) => getComputedStyle(el).fontSize);
+  assert.notEqual(fontSize, "40px", "page CSS does not reach inside");
+  assert.equal(fontSize, await launcherFontSizeOnAPlainPage(), "the launcher keeps the size the widget gave it");
   assert.notEqual(await launcher.evaluate((el) => getComputedStyle(el).color), "rgb(255, 0, 0)");
 
   await launcher.click();

@@ -12,6 +12,13 @@ const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": 
  * Starts the site. `pages` maps a path to `{ html, headers }` (or `{ body, type }` for other files); `answer(req, body)` may return
  * `{ status, headers, body }` for the endpoint (default 201).
  */
+const open = new Set();
+
+/** Closes every site still open: for a test file's `after`, so a failed test cannot keep node running. */
+export async function closeAllSites() {
+  await Promise.all([...open].map((site) => site.close()));
+}
+
 export async function startSite({ pages = {}, answer } = {}) {
   const received = [];
   const server = createServer(async (req, res) => {
@@ -50,7 +57,13 @@ export async function startSite({ pages = {}, answer } = {}) {
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
   // Closing also drops idle keep-alive connections, so a test's server never keeps node running.
-  return { origin, received, close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }) };
+  const site = {
+    origin,
+    received,
+    close: () => new Promise((r) => { open.delete(site); server.close(() => r()); server.closeAllConnections(); }),
+  };
+  open.add(site);
+  return site;
 }
 
 /** A page with the real script tag, as an owner would paste it. */

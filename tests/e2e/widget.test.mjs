@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
-import { startSite, pageWith, root } from "./server.mjs";
+import { startSite, pageWith, root, closeAllSites } from "./server.mjs";
 import { launch, watchConsole } from "./browser.mjs";
 
 const schema = JSON.parse(readFileSync(join(root, "payload", "feedback.schema.json"), "utf8"));
@@ -13,7 +13,7 @@ const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema)
 
 let browser;
 before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+after(async () => { await browser?.close(); await closeAllSites(); });
 // A test that fails half way still closes what it opened, so the run ends instead of hanging.
 const pending = new Set();
 afterEach(async () => { for (const close of pending) await close().catch(() => {}); pending.clear(); });
