@@ -100,3 +100,56 @@ fn open_and_close_show_and_hide_the_dialog() {
     assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("false"));
     destroy();
 }
+
+#[wasm_bindgen_test]
+fn the_host_is_the_only_thing_added_to_the_page() {
+    destroy();
+    let body = document().body().expect("a body");
+    let before = body.children().length();
+    let elements_before = document().query_selector_all("*").expect("query").length();
+    // The test runner's own page styles a few of its elements inline; count from there.
+    let styled_before = document().query_selector_all("[style]").expect("query").length();
+    init(options(&[("endpoint", "/feedback"), ("askEmail", "true")]));
+    open();
+    assert_eq!(body.children().length(), before + 1, "one new child of body");
+    let last = body.last_element_child().expect("a last child");
+    assert_eq!(last.tag_name().to_lowercase(), "platinum-feedback", "the new child is the host");
+    assert_eq!(
+        document().query_selector_all("*").expect("query").length(),
+        elements_before + 1,
+        "the light DOM gained the host and nothing else"
+    );
+    let root = shadow();
+    for id in ["pt-launcher", "pt-dialog", "pt-title", "pt-close", "pt-comment", "pt-counter", "pt-email", "pt-send", "pt-done", "pt-r1", "pt-r5"] {
+        assert!(root.get_element_by_id(id).is_some(), "#{id} is rendered in the shadow root");
+        assert!(document().get_element_by_id(id).is_none(), "#{id} is not in the page's DOM");
+    }
+    assert_eq!(document().query_selector_all("[style]").expect("query").length(), styled_before, "no style attribute added to the page");
+    assert_eq!(root.query_selector_all("[style]").expect("query").length(), 0, "no style attribute in the widget, open");
+    destroy();
+}
+
+#[wasm_bindgen_test]
+fn destroy_removes_the_host_and_init_mounts_again() {
+    destroy();
+    init(options(&[("endpoint", "/feedback")]));
+    assert_eq!(hosts(), 1);
+    destroy();
+    assert_eq!(hosts(), 0, "destroy removes the host");
+    destroy();
+    open();
+    close();
+    assert_eq!(hosts(), 0, "destroy, open and close without a widget are harmless");
+    init(options(&[("endpoint", "https://feedback.example/api")]));
+    assert_eq!(hosts(), 1, "a later init mounts again");
+    destroy();
+}
+
+#[wasm_bindgen_test]
+fn an_unusable_endpoint_mounts_nothing() {
+    destroy();
+    init(options(&[("endpoint", "javascript:alert(1)")]));
+    assert_eq!(hosts(), 0);
+    init(options(&[("endpoint", "")]));
+    assert_eq!(hosts(), 0);
+}
