@@ -293,3 +293,49 @@ test("the only global the widget adds is window.Platinum", async () => {
   await site.close();
   assertNoPageErrors(log);
 });
+
+// Chromium's network stack itself re-sends a request answered 408 on a reused connection, so a
+// 408 from the test server never reaches the widget; it is answered at the page's edge instead.
+for (const [name, answers, fail] of [
+  ["408", [], (route) => route.fulfill({ status: 408, body: "" })],
+  ["429", [429], null],
+  ["500", [500], null],
+  ["a network failure", [], (route) => route.abort("connectionreset")],
+]) {
+  test(`${name} is a temporary failure: the text stays and Try again delivers it`, async () => {
+    const t = await open('data-endpoint="/feedback"', { answers });
+    if (fail) {
+      let failed = false;
+      await t.page.route("**/feedback", (route) => {
+        if (!failed && route.request().method() === "POST") { failed = true; return fail(route); }
+        return route.continue();
+      });
+    }
+    await t.page.locator("#pt-launcher").click();
+    await t.page.locator('label[for="pt-r2"]').click();
+    await t.page.locator("#pt-comment").fill("Second try");
+    await t.page.locator("#pt-send").click();
+    await status(t.page).filter({ hasText: "We couldn't send your message." }).waitFor();
+    assert.equal(await t.page.locator("#pt-comment").inputValue(), "Second try");
+    assert.equal(await t.page.locator("#pt-send").innerText(), "Try again");
+    await t.page.locator("#pt-send").click();
+    await status(t.page).filter({ hasText: "Thank you!" }).waitFor();
+    assert.equal(t.site.received.length, 1);
+    assert.equal(JSON.parse(t.site.received[0].body).comment, "Second try");
+    assert.equal(t.posts.length, 2);
+    assert.equal(JSON.parse(t.posts[0]).id, JSON.parse(t.posts[1]).id, "the retry carries the same id");
+    await t.close();
+  });
+}
+
+test("422 is refused like 400: the refused message and a console line with the status", async () => {
+  const t = await open('data-endpoint="/feedback"', { answers: [422] });
+  await t.page.locator("#pt-launcher").click();
+  await t.page.locator('label[for="pt-r1"]').click();
+  await t.page.locator("#pt-send").click();
+  await status(t.page).filter({ hasText: "couldn't be accepted" }).waitFor();
+  const errors = t.log.filter((l) => l.type === "error" && l.text.startsWith("[platinum]"));
+  assert.equal(errors.length, 1, JSON.stringify(t.log));
+  assert.match(errors[0].text, /422/);
+  await t.close();
+});
