@@ -1,6 +1,7 @@
 //! The `platinum-collector` binary: reads the command line, opens the database and serves
 //! [`platinum_collector::app`] until SIGTERM or Ctrl-C.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -67,18 +68,21 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let shown = if address.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], address.port())) } else { address };
 
-    println!("Platinum collector listening on http://{address}/");
-    println!("  demo page:   http://{shown}/");
-    println!("  dashboard:   http://{shown}/dashboard");
-    println!("  admin token: {token_note}");
-    println!("  database:    {}", args.db.display());
-    if args.rate_limit.rate_limit_per_minute == 0 {
-        println!("  rate limit:  off");
+    let rate_limit = if args.rate_limit.rate_limit_per_minute == 0 {
+        "off".to_owned()
     } else {
-        println!(
-            "  rate limit:  {} posts/minute per client, bursts of {}",
-            args.rate_limit.rate_limit_per_minute, args.rate_limit.rate_limit_burst
-        );
+        format!("{} posts/minute per client, bursts of {}", args.rate_limit.rate_limit_per_minute, args.rate_limit.rate_limit_burst)
+    };
+    let banner = format!(
+        "Platinum collector listening on http://{address}/\n  demo page:   http://{shown}/\n  dashboard:   http://{shown}/dashboard\n  \
+         admin token: {token_note}\n  database:    {}\n  rate limit:  {rate_limit}\n",
+        args.db.display()
+    );
+    // One write, and its failure ignored: a supervisor or pipe that closed stdout must not stop
+    // the server (println! would panic on the broken pipe).
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     }
 
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();

@@ -28,8 +28,11 @@ fn start(db: &std::path::Path) -> Collector {
         .spawn()
         .expect("start the collector");
     let stdout = child.stdout.take().expect("stdout");
+    let mut stdout = BufReader::new(stdout);
     let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).expect("start-up line");
+    stdout.read_line(&mut first).expect("start-up line");
+    // Keep reading, so the rest of the banner never meets a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let address = first
         .split("http://")
         .nth(1)
@@ -139,4 +142,35 @@ fn every_acknowledged_response_survives_sigkill() {
     assert!(lost.is_empty(), "{} of {} acknowledged responses lost", lost.len(), acknowledged.len());
     collector.child.kill().expect("stop");
     collector.child.wait().expect("reap");
+}
+
+#[test]
+fn a_closed_stdout_does_not_stop_the_server() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("address").port();
+    let address = format!("127.0.0.1:{port}");
+    // The read end is gone before the collector prints its banner, as when a supervisor or a
+    // `| head` closes the pipe.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_platinum-collector"))
+        .args(["--listen", &address, "--db"])
+        .arg(dir.path().join("closed-stdout.db"))
+        .env("PLATINUM_ADMIN_TOKEN", TOKEN)
+        .env("PLATINUM_LOG", "warn")
+        .stdout(writer)
+        .spawn()
+        .expect("start the collector");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let health = loop {
+        assert!(child.try_wait().expect("poll").is_none(), "the collector exited when its stdout was closed");
+        if let Ok(mut stream) = TcpStream::connect(&address) {
+            break exchange(&mut stream, &format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\n\r\n"));
+        }
+        assert!(std::time::Instant::now() < deadline, "the collector never listened on {address}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(health.map(|(status, _)| status), Some(200));
+    child.kill().expect("stop");
+    child.wait().expect("reap");
 }
