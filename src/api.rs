@@ -5,14 +5,12 @@
 //! the resulting `WebAssembly.RuntimeError`, reports it the same way and removes the widget.
 
 use crate::config::{Config, Source};
+use crate::courier;
 use crate::dom::{self, View};
-use crate::retry::Outcome;
 use crate::state::{Command, Event, Widget};
-use crate::text::{decimal, join};
-use crate::transport;
-use platinum_payload::Feedback;
+use crate::text::join;
 use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// The version written into every payload.
@@ -29,11 +27,14 @@ thread_local! {
     static APP: RefCell<Option<Rc<App>>> = const { RefCell::new(None) };
 }
 
-/// Mounts the widget from the `<script>` tag's `data-*` attributes, given as a plain object.
+/// Mounts the widget from the `<script>` tag's `data-*` attributes, given as a plain object,
+/// and starts delivering what this and earlier pages of the site left waiting; `exports` are the
+/// widget's own exports, through which delivery asks the core for its decisions.
 ///
 /// A tag without any `data-*` attribute mounts nothing and waits for `Platinum.init`.
 #[wasm_bindgen]
-pub fn boot(attributes: JsValue) {
+pub fn boot(attributes: JsValue, exports: JsValue) {
+    courier::start(&exports);
     let entries = entries(&attributes);
     if !entries.is_empty() {
         mount(Source::Attributes, &entries);
@@ -156,32 +157,14 @@ fn dispatch(app: &Rc<App>, event: Event) {
     if let Some(view) = app.view.borrow().as_ref() {
         view.render(&before, &now);
     }
-    if let Some(Command::Deliver(feedback)) = command {
-        deliver(app, feedback);
+    if let Some(Command::Deliver(feedback)) = command
+        && !courier::submit(&app.config.endpoint, &feedback.id, &feedback.to_json())
+    {
+        dispatch(app, Event::Failed(feedback.id));
     }
 }
 
-fn deliver(app: &Rc<App>, feedback: Feedback) {
-    let Some(window) = app.view.borrow().as_ref().map(|v| v.window().clone()) else { return };
-    let endpoint = app.config.endpoint.clone();
-    let app: Weak<App> = Rc::downgrade(app);
-    let json = feedback.to_json();
-    transport::post(&window, &endpoint.clone(), &json, false, move |attempt| {
-        let event = match attempt.outcome {
-            Outcome::Delivered => Event::Delivered,
-            Outcome::Retry => {
-                let why = attempt.status.map_or(attempt.detail, |s| join(&["HTTP ", &decimal(s.into())]));
-                dom::warn(&join(&["could not deliver feedback to ", &endpoint, ": ", &why]));
-                Event::Failed
-            }
-            Outcome::Refused => {
-                let status = decimal(attempt.status.unwrap_or_default().into());
-                dom::report(&join(&[&endpoint, " refused the feedback with HTTP ", &status, ": ", &attempt.detail]));
-                Event::Refused
-            }
-        };
-        if let Some(app) = app.upgrade() {
-            dispatch(&app, event);
-        }
-    });
+/// Tells the widget what became of a response; it acts only on the visitor's current one.
+pub(crate) fn answered(event: Event) {
+    with_app(|app| dispatch(app, event));
 }

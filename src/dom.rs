@@ -270,11 +270,6 @@ impl View {
         Ok(View { host, parts, _listeners: listeners })
     }
 
-    /// The window the widget lives in.
-    pub fn window(&self) -> &Window {
-        &self.parts.window
-    }
-
     /// Updates the DOM to show `now`; `before` tells which focus moves are due.
     pub fn render(&self, before: &Widget, now: &Widget) {
         self.parts.render(before, now);

@@ -2,7 +2,8 @@
 //!
 //! The pure core (`config`, `i18n`, `state`, `retry`, `outbox`, `style`, `id`, `text`) has no browser
 //! dependency and is tested natively. On `wasm32` the `dom` module renders the state inside a
-//! Shadow DOM, `transport` talks to the network, and `api` holds the entry points JavaScript calls.
+//! Shadow DOM, `courier` delivers responses through `courier.js` on the core's decisions, and
+//! `api` holds the entry points JavaScript calls.
 
 pub mod config;
 pub mod i18n;
@@ -16,9 +17,10 @@ pub mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod api;
 #[cfg(target_arch = "wasm32")]
-pub mod dom;
+pub mod courier;
 #[cfg(target_arch = "wasm32")]
-pub mod transport;
+pub mod dom;
+
 
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]

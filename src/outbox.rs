@@ -1,11 +1,9 @@
-//! The outbox: responses kept in the browser until the endpoint confirms them, within fixed bounds.
+//! The outbox's bounds: what the browser may keep of responses not yet delivered.
 //!
-//! Each entry is stored under its own key, so two tabs adding at once never overwrite each
-//! other. The bounds keep a visitor's storage small and their data short-lived: at most
-//! [`MAX_ENTRIES`] entries and [`MAX_BYTES`] of payload, none older than [`MAX_AGE_MS`]; when a
-//! bound is hit the oldest entries go first, and each one dropped is reported.
-
-use crate::text::{decimal, join};
+//! The bounds keep a visitor's storage small and their data short-lived: at most
+//! [`MAX_ENTRIES`] entries and [`MAX_BYTES`] of payload (counted in characters of JSON), none
+//! older than [`MAX_AGE_MS`]; when a bound is hit the oldest entries go first, and `courier.js`
+//! reports each one dropped. The storage itself is `courier.js`'s.
 
 /// Most responses kept waiting.
 pub const MAX_ENTRIES: usize = 50;
@@ -13,44 +11,20 @@ pub const MAX_ENTRIES: usize = 50;
 pub const MAX_BYTES: usize = 256 * 1024;
 /// How long a response may wait: seven days.
 pub const MAX_AGE_MS: u64 = 7 * 24 * 60 * 60 * 1000;
-/// Prefix of the storage keys; the response id follows.
-pub const KEY_PREFIX: &str = "platinum:outbox:";
 
-/// One response waiting for delivery.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// The response's id (also in its JSON).
-    pub id: String,
-    /// The payload exactly as it will be sent.
-    pub json: String,
-    /// When it was saved, in milliseconds since the Unix epoch.
-    pub saved_at_ms: u64,
-    /// Delivery attempts made so far.
-    pub attempts: u32,
-}
-
-impl Entry {
-    /// The storage key for this entry.
-    pub fn key(&self) -> String {
-        join(&[KEY_PREFIX, &self.id])
-    }
-
-    /// The stored form: a version line, the save time, the attempts, then the JSON.
-    pub fn encode(&self) -> String {
-        join(&["1\n", &decimal(self.saved_at_ms as usize), "\n", &decimal(self.attempts as usize), "\n", &self.json])
-    }
-
-    /// Reads an entry stored under `key`; `None` for keys or values that are not ours.
-    pub fn decode(key: &str, value: &str) -> Option<Entry> {
-        let id = key.strip_prefix(KEY_PREFIX)?;
-        let mut lines = value.splitn(4, '\n');
-        if lines.next()? != "1" {
-            return None;
-        }
-        let saved_at_ms = lines.next()?.parse().ok()?;
-        let attempts = lines.next()?.parse().ok()?;
-        let json = lines.next()?;
-        Some(Entry { id: id.to_owned(), json: json.to_owned(), saved_at_ms, attempts })
+/// Whether the outbox keeps an entry `age_ms` old of `bytes`, when the `newer` unexpired entries
+/// saved after it hold `newer_bytes`; `None` keeps it.
+///
+/// Asked newest first, with every unexpired entry counted whether kept or not, the answer turns
+/// to [`Reason::Full`] at one point and stays so: the oldest go first when a bound is hit, and the
+/// newest entry is never dropped for room (payloads are limited far below [`MAX_BYTES`]).
+pub fn verdict(age_ms: u64, newer: usize, newer_bytes: usize, bytes: usize) -> Option<Reason> {
+    if age_ms > MAX_AGE_MS {
+        Some(Reason::Expired)
+    } else if newer > 0 && (newer >= MAX_ENTRIES || newer_bytes + bytes > MAX_BYTES) {
+        Some(Reason::Full)
+    } else {
+        None
     }
 }
 
@@ -63,109 +37,109 @@ pub enum Reason {
     Full,
 }
 
-/// An entry dropped to keep the outbox within its bounds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dropped {
-    /// The response's id.
-    pub id: String,
-    /// Why.
-    pub reason: Reason,
-}
-
-impl Dropped {
-    /// The console warning the owner sees.
-    pub fn message(&self) -> String {
-        let why = match self.reason {
-            Reason::Expired => " was not delivered within 7 days and is dropped",
-            Reason::Full => " is dropped: the outbox holds at most 50 responses and 256 KB",
-        };
-        join(&["undelivered response ", &self.id, why])
-    }
-}
-
-/// The waiting responses, oldest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outbox {
-    entries: Vec<Entry>,
-}
-
-impl Outbox {
-    /// An outbox holding `entries` (any order), already brought within bounds at `now_ms`.
-    pub fn from_entries(mut entries: Vec<Entry>, now_ms: u64) -> (Outbox, Vec<Dropped>) {
-        entries.sort_by(|a, b| a.saved_at_ms.cmp(&b.saved_at_ms).then_with(|| a.id.cmp(&b.id)));
-        let mut outbox = Outbox { entries };
-        let dropped = outbox.bound(now_ms);
-        (outbox, dropped)
-    }
-
-    /// The waiting entries, oldest first.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
-    }
-
-    /// Payload bytes waiting.
-    pub fn bytes(&self) -> usize {
-        self.entries.iter().map(|e| e.json.len()).sum()
-    }
-
-    /// Adds (or replaces, by id) an entry, then drops what the bounds no longer allow.
-    pub fn push(&mut self, entry: Entry, now_ms: u64) -> Vec<Dropped> {
-        self.entries.retain(|e| e.id != entry.id);
-        self.entries.push(entry);
-        self.bound(now_ms)
-    }
-
-    /// Removes the entry with `id` (delivered, or refused for good); whether it was there.
-    pub fn remove(&mut self, id: &str) -> bool {
-        let before = self.entries.len();
-        self.entries.retain(|e| e.id != id);
-        self.entries.len() != before
-    }
-
-    /// Drops expired entries, then the oldest until the count and size bounds hold.
-    /// The newest entry is never dropped for room: a response too large alone cannot exist,
-    /// since payloads are limited far below [`MAX_BYTES`].
-    pub fn bound(&mut self, now_ms: u64) -> Vec<Dropped> {
-        let mut dropped = Vec::new();
-        self.entries.retain(|e| {
-            let fresh = now_ms.saturating_sub(e.saved_at_ms) <= MAX_AGE_MS;
-            if !fresh {
-                dropped.push(Dropped { id: e.id.clone(), reason: Reason::Expired });
-            }
-            fresh
-        });
-        while self.entries.len() > 1 && (self.entries.len() > MAX_ENTRIES || self.bytes() > MAX_BYTES) {
-            let oldest = self.entries.remove(0);
-            dropped.push(Dropped { id: oldest.id, reason: Reason::Full });
-        }
-        dropped
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    // A model of what `courier.js` keeps in storage, driven by `verdict` as `courier.js` drives
+    // it; the properties below are checked on it.
+
+    /// One response waiting for delivery, as far as the bounds are concerned.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    struct Entry {
+        /// The response's id.
+        id: String,
+        /// When it was saved, in milliseconds since the Unix epoch.
+        saved_at_ms: u64,
+        /// Size of its payload.
+        bytes: usize,
+    }
+
+    /// An entry dropped to keep the outbox within its bounds.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    struct Dropped {
+        /// The response's id.
+        id: String,
+        /// Why.
+        reason: Reason,
+    }
+
+    /// The waiting responses, oldest first.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    struct Outbox {
+        entries: Vec<Entry>,
+    }
+
+    impl Outbox {
+        /// The waiting entries, oldest first.
+        fn entries(&self) -> &[Entry] {
+            &self.entries
+        }
+
+        /// Payload bytes waiting.
+        fn bytes(&self) -> usize {
+            self.entries.iter().map(|e| e.bytes).sum()
+        }
+
+        /// Adds (or replaces, by id) an entry, then drops what the bounds no longer allow.
+        fn push(&mut self, entry: Entry, now_ms: u64) -> Vec<Dropped> {
+            self.entries.retain(|e| e.id != entry.id);
+            let at = self.entries.partition_point(|e| e.saved_at_ms <= entry.saved_at_ms);
+            self.entries.insert(at, entry);
+            self.bound(now_ms)
+        }
+
+        /// Removes the entry with `id` (delivered, or refused for good); whether it was there.
+        fn remove(&mut self, id: &str) -> bool {
+            let before = self.entries.len();
+            self.entries.retain(|e| e.id != id);
+            self.entries.len() != before
+        }
+
+        /// Applies [`verdict`] to every entry, newest first, as `courier.js` does on each round.
+        fn bound(&mut self, now_ms: u64) -> Vec<Dropped> {
+            let (mut newer, mut newer_bytes) = (0, 0);
+            let mut dropped = Vec::new();
+            let mut kept = Vec::new();
+            for e in self.entries.drain(..).rev() {
+                let reason = verdict(now_ms.saturating_sub(e.saved_at_ms), newer, newer_bytes, e.bytes);
+                if reason != Some(Reason::Expired) {
+                    newer += 1;
+                    newer_bytes += e.bytes;
+                }
+                match reason {
+                    Some(reason) => dropped.push(Dropped { id: e.id, reason }),
+                    None => kept.push(e),
+                }
+            }
+            kept.reverse();
+            self.entries = kept;
+            dropped
+        }
+    }
+
     fn entry(n: u64, bytes: usize, saved_at_ms: u64) -> Entry {
-        Entry { id: format!("id-{n}"), json: "x".repeat(bytes), saved_at_ms, attempts: 0 }
+        Entry { id: format!("id-{n}"), saved_at_ms, bytes }
     }
 
     #[test]
-    fn entries_survive_storage() {
-        let e = Entry { id: "0b6f1e2c-3d4a-4b5c-8d6e-7f8091a2b3c4".into(), json: "{\"comment\":\"two\\nlines\"}\n".into(), saved_at_ms: 1_795_400_000_000, attempts: 3 };
-        assert_eq!(Entry::decode(&e.key(), &e.encode()), Some(e.clone()));
-        assert_eq!(Entry::decode("other:key", &e.encode()), None);
-        assert_eq!(Entry::decode(&e.key(), "2\n1\n0\n{}"), None, "a future format is left alone");
-        assert_eq!(Entry::decode(&e.key(), "1\nnot a time\n0\n{}"), None);
+    fn verdicts() {
+        assert_eq!(verdict(0, 0, 0, 100), None);
+        assert_eq!(verdict(MAX_AGE_MS, 10, 1000, 100), None, "exactly seven days is still kept");
+        assert_eq!(verdict(MAX_AGE_MS + 1, 0, 0, 100), Some(Reason::Expired));
+        assert_eq!(verdict(0, MAX_ENTRIES, 1000, 100), Some(Reason::Full));
+        assert_eq!(verdict(0, 1, MAX_BYTES - 99, 100), Some(Reason::Full));
+        assert_eq!(verdict(0, 1, MAX_BYTES - 100, 100), None);
+        assert_eq!(verdict(0, 0, 0, MAX_BYTES * 2), None, "the newest is never dropped for room");
     }
 
     #[test]
     fn replaces_by_id_and_removes() {
         let mut o = Outbox::default();
         o.push(entry(1, 10, 0), 0);
-        o.push(Entry { attempts: 2, ..entry(1, 10, 0) }, 0);
+        o.push(Entry { bytes: 20, ..entry(1, 10, 0) }, 0);
         assert_eq!(o.entries().len(), 1);
-        assert_eq!(o.entries()[0].attempts, 2);
+        assert_eq!(o.entries()[0].bytes, 20);
         assert!(o.remove("id-1"));
         assert!(!o.remove("id-1"));
     }
@@ -179,15 +153,16 @@ mod tests {
         let dropped = o.push(entry(50, 100, 50), 100);
         assert_eq!(dropped, vec![Dropped { id: "id-0".into(), reason: Reason::Full }]);
         assert_eq!(o.entries().len(), MAX_ENTRIES);
-        assert!(dropped[0].message().contains("at most 50 responses"));
     }
 
     #[test]
     fn week_old_responses_expire() {
-        let (o, dropped) = Outbox::from_entries(vec![entry(1, 10, 0), entry(2, 10, 5)], MAX_AGE_MS + 1);
+        let mut o = Outbox::default();
+        o.push(entry(1, 10, 0), 0);
+        o.push(entry(2, 10, 5), 5);
+        let dropped = o.bound(MAX_AGE_MS + 1);
         assert_eq!(dropped, vec![Dropped { id: "id-1".into(), reason: Reason::Expired }]);
         assert_eq!(o.entries().len(), 1);
-        assert!(dropped[0].message().contains("within 7 days"));
     }
 
     /// Properties over many generated cases (native only: proptest needs an OS random source).

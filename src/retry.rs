@@ -49,6 +49,52 @@ impl RetryPolicy {
     }
 }
 
+/// The pause between delivery rounds over the outbox.
+///
+/// A round sends every waiting response; when it ends with some still waiting, the next round
+/// comes after [`RetryPolicy::delay_ms`]. The pause grows only while rounds deliver nothing: a
+/// reachable endpoint that drops a few requests is retried briskly, an unreachable one gently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    policy: RetryPolicy,
+    /// Rounds in a row that delivered nothing.
+    stalled: u32,
+    /// Whether this round delivered something.
+    delivered: bool,
+    /// The longest `Retry-After` heard this round, in seconds.
+    asked_s: Option<u32>,
+}
+
+impl Backoff {
+    /// A backoff with nothing recorded yet.
+    pub const fn new(policy: RetryPolicy) -> Backoff {
+        Backoff { policy, stalled: 0, delivered: false, asked_s: None }
+    }
+
+    /// Records how one attempt of the current round went.
+    pub fn record(&mut self, outcome: Outcome, retry_after_s: Option<u32>) {
+        match outcome {
+            Outcome::Delivered => self.delivered = true,
+            Outcome::Retry => self.asked_s = self.asked_s.max(retry_after_s),
+            Outcome::Refused => {}
+        }
+    }
+
+    /// Ends a round that left responses waiting: the delay before the next one.
+    pub fn next_delay_ms(&mut self, jitter: f64) -> u32 {
+        if self.delivered {
+            self.stalled = 0;
+        }
+        let delay = self.policy.delay_ms(self.stalled, jitter, self.asked_s);
+        if !self.delivered {
+            self.stalled = self.stalled.saturating_add(1);
+        }
+        self.delivered = false;
+        self.asked_s = None;
+        delay
+    }
+}
+
 /// Parses a `Retry-After` header given in seconds (the HTTP-date form is ignored).
 pub fn parse_retry_after(value: &str) -> Option<u32> {
     value.trim().parse().ok()
@@ -81,6 +127,26 @@ mod tests {
                     None => prop_assert!(delay <= p.cap_ms),
                 }
             }
+
+            #[test]
+            fn rounds_never_come_sooner_than_asked_nor_later_than_the_cap(
+                rounds in prop::collection::vec((any::<bool>(), prop::option::of(0u32..600), 0.0f64..1.0), 1..40),
+            ) {
+                let mut b = Backoff::new(RetryPolicy::DEFAULT);
+                for (delivered, retry_after, jitter) in rounds {
+                    b.record(Outcome::Retry, retry_after);
+                    if delivered {
+                        b.record(Outcome::Delivered, None);
+                    }
+                    let delay = b.next_delay_ms(jitter);
+                    let floor = retry_after.map_or(0, |s| s * 1000);
+                    prop_assert!(delay >= floor.max(500));
+                    prop_assert!(delay <= floor.max(RetryPolicy::DEFAULT.cap_ms));
+                    if delivered && retry_after.is_none() {
+                        prop_assert!(delay <= 1_000, "progress resets the pause");
+                    }
+                }
+            }
         }
     }
 
@@ -105,6 +171,24 @@ mod tests {
         assert_eq!(*full.last().unwrap_or(&0), 300_000);
         assert_eq!(p.delay_ms(1_000, 1.0, None), 300_000, "huge attempt counts do not overflow");
         assert_eq!(p.delay_ms(2, 0.0, None), 2_000, "jitter takes off at most half");
+    }
+
+    #[test]
+    fn rounds_back_off_while_nothing_gets_through_and_recover_when_something_does() {
+        let mut b = Backoff::new(RetryPolicy::DEFAULT);
+        let mut delays = Vec::new();
+        for _ in 0..4 {
+            b.record(Outcome::Retry, None);
+            delays.push(b.next_delay_ms(1.0));
+        }
+        assert_eq!(delays, [1_000, 2_000, 4_000, 8_000]);
+        b.record(Outcome::Retry, None);
+        b.record(Outcome::Delivered, None);
+        assert_eq!(b.next_delay_ms(1.0), 1_000, "a round that delivered starts over");
+        b.record(Outcome::Retry, Some(7));
+        assert_eq!(b.next_delay_ms(0.0), 7_000, "Retry-After is honoured");
+        b.record(Outcome::Retry, None);
+        assert_eq!(b.next_delay_ms(1.0), 2_000, "and forgotten once that round is over");
     }
 
     #[test]

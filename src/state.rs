@@ -76,14 +76,16 @@ pub enum Event {
     Email(String),
     /// Send (or Try again) was pressed.
     Submit(Context),
-    /// The endpoint answered 2xx.
-    Delivered,
-    /// The response is stored in the browser and will be retried later.
-    Saved,
-    /// Delivery failed and may succeed later.
-    Failed,
-    /// The endpoint refused the response; sending it again will not help.
-    Refused,
+    /// The endpoint answered 2xx for the response with this id.
+    Delivered(String),
+    /// The response with this id could not be delivered yet; it is kept in the browser's
+    /// storage and will be sent when the endpoint can be reached.
+    Saved(String),
+    /// The response with this id could not be delivered yet, and the browser would not store
+    /// it: it is retried only while the page stays open.
+    Failed(String),
+    /// The endpoint refused the response with this id; sending it again will not help.
+    Refused(String),
 }
 
 /// What the outside world must do after an event.
@@ -163,19 +165,34 @@ impl Widget {
                 }
             }
             Event::Submit(context) if self.editable() => return self.submit(context),
-            Event::Delivered if self.phase == Phase::Sending => {
+            // Answers about another response (an older one still in the outbox) change nothing here.
+            Event::Delivered(id) if self.is_pending(&id) && self.awaits_answer() => {
                 self.phase = Phase::Thanked;
                 self.pending = None;
             }
-            Event::Saved if self.phase == Phase::Sending => self.phase = Phase::Saved,
-            Event::Failed if self.phase == Phase::Sending => self.phase = Phase::Failed,
-            Event::Refused if self.phase == Phase::Sending => {
+            Event::Saved(id) if self.is_pending(&id) && self.phase == Phase::Sending => self.phase = Phase::Saved,
+            Event::Failed(id) if self.is_pending(&id) && self.phase == Phase::Sending => self.phase = Phase::Failed,
+            Event::Refused(id) if self.is_pending(&id) && self.awaits_answer() => {
                 self.phase = Phase::Refused;
                 self.pending = None;
             }
             _ => {}
         }
         None
+    }
+
+    /// Whether `id` is the response last handed out, and the form still says what it says.
+    fn is_pending(&self, id: &str) -> bool {
+        let email = if self.ask_email { self.email.trim() } else { "" };
+        self.pending.as_ref().is_some_and(|p| {
+            p.id == id && Some(p.rating) == self.rating && p.comment == self.comment.trim() && p.email.as_deref().unwrap_or("") == email
+        })
+    }
+
+    /// Whether the visitor is still waiting to hear how their response fared: it is on its way,
+    /// or kept for a later delivery that may still confirm it.
+    fn awaits_answer(&self) -> bool {
+        matches!(self.phase, Phase::Sending | Phase::Saved | Phase::Failed)
     }
 
     fn submit(&mut self, context: Context) -> Option<Command> {
@@ -275,7 +292,9 @@ mod tests {
         assert!(!w.editable());
         assert_eq!((f.id.as_str(), f.rating, f.scale, f.comment.as_str(), f.email.as_ref()), (ID1, 4, 5, "", None));
         assert_eq!(f.validate(), Ok(()));
-        w.update(Event::Delivered);
+        w.update(Event::Delivered(ID2.into()));
+        assert_eq!(w.phase, Phase::Sending, "another response's delivery is not this one's");
+        w.update(Event::Delivered(ID1.into()));
         assert_eq!(w.phase, Phase::Thanked);
         w.update(Event::Toggle);
         assert!(!w.open, "the launcher closes an open dialog");
@@ -308,14 +327,14 @@ mod tests {
     fn failure_keeps_the_text_and_retry_keeps_the_id() {
         let mut w = filled(false);
         let first = deliver(w.update(Event::Submit(context(ID1))));
-        w.update(Event::Failed);
+        w.update(Event::Failed(ID1.into()));
         assert_eq!((w.phase, w.rating, w.comment.as_str()), (Phase::Failed, Some(2), "  The search is slow.  "));
         w.update(Event::Close);
         w.update(Event::Open);
         assert_eq!(w.phase, Phase::Failed, "reopening after a failure shows the failure and the text");
         let again = deliver(w.update(Event::Submit(context(ID2))));
         assert_eq!(again, first, "an unchanged retry is the same response");
-        w.update(Event::Failed);
+        w.update(Event::Failed(ID1.into()));
         w.update(Event::Comment("The search is slow on phones.".into()));
         let edited = deliver(w.update(Event::Submit(context(ID2))));
         assert_eq!((edited.id.as_str(), edited.comment.as_str()), (ID2, "The search is slow on phones."));
@@ -350,19 +369,62 @@ mod tests {
     }
 
     #[test]
-    fn saved_and_refused_end_the_response() {
+    fn saved_then_confirmed_later_thanks_only_then() {
         let mut w = filled(false);
         deliver(w.update(Event::Submit(context(ID1))));
-        w.update(Event::Saved);
-        assert_eq!(w.phase, Phase::Saved);
-        w.update(Event::Delivered);
-        assert_eq!(w.phase, Phase::Saved, "late answers do not rewrite what the visitor was told");
+        w.update(Event::Saved(ID1.into()));
+        assert_eq!(w.phase, Phase::Saved, "kept for later, not thanked");
+        w.update(Event::Failed(ID1.into()));
+        assert_eq!(w.phase, Phase::Saved, "a later failed retry does not take the promise back");
+        w.update(Event::Delivered(ID1.into()));
+        assert_eq!(w.phase, Phase::Thanked, "thanked once the endpoint confirmed");
+    }
+
+    #[test]
+    fn refused_ends_the_response() {
         let mut w = filled(false);
         deliver(w.update(Event::Submit(context(ID1))));
-        w.update(Event::Refused);
+        w.update(Event::Refused(ID1.into()));
         assert_eq!(w.phase, Phase::Refused);
         w.update(Event::Open);
         assert_eq!(w.phase, Phase::Editing);
+        let mut w = filled(false);
+        deliver(w.update(Event::Submit(context(ID1))));
+        w.update(Event::Saved(ID1.into()));
+        w.update(Event::Refused(ID1.into()));
+        assert_eq!(w.phase, Phase::Refused, "a saved response refused on a later try says so");
+    }
+
+    #[test]
+    fn a_new_response_ignores_answers_about_the_saved_one() {
+        let mut w = filled(false);
+        deliver(w.update(Event::Submit(context(ID1))));
+        w.update(Event::Saved(ID1.into()));
+        w.update(Event::Close);
+        w.update(Event::Open);
+        w.update(Event::Rate(5));
+        deliver(w.update(Event::Submit(context(ID2))));
+        w.update(Event::Delivered(ID1.into()));
+        assert_eq!(w.phase, Phase::Sending);
+        w.update(Event::Delivered(ID2.into()));
+        assert_eq!(w.phase, Phase::Thanked);
+    }
+
+    #[test]
+    fn an_edit_after_a_failure_is_not_thanked_for_the_old_text() {
+        let mut w = filled(true);
+        deliver(w.update(Event::Submit(context(ID1))));
+        w.update(Event::Failed(ID1.into()));
+        w.update(Event::Comment("More detail.".into()));
+        w.update(Event::Delivered(ID1.into()));
+        assert_eq!((w.phase, w.comment.as_str()), (Phase::Failed, "More detail."), "the edit waits for Try again");
+        w.update(Event::Comment("  The search is slow.  ".into()));
+        w.update(Event::Email("ana@example.com".into()));
+        w.update(Event::Delivered(ID1.into()));
+        assert_eq!(w.phase, Phase::Failed, "an added email is an edit too");
+        w.update(Event::Email(String::new()));
+        w.update(Event::Delivered(ID1.into()));
+        assert_eq!(w.phase, Phase::Thanked, "the unchanged response is confirmed");
     }
 
     #[test]
@@ -382,7 +444,7 @@ mod tests {
         let mut w = filled(false);
         deliver(w.update(Event::Submit(context(ID1))));
         w.update(Event::Close);
-        w.update(Event::Delivered);
+        w.update(Event::Delivered(ID1.into()));
         assert_eq!((w.open, w.phase), (false, Phase::Thanked));
     }
 }

@@ -40,7 +40,8 @@
       .then(function (m) {
         return m.default({ module_or_path: base + "__WASM__" }).then(function () {
           wasm = m;
-          call("boot", attrs);
+          // The widget's exports go along: delivery asks the Rust core for its decisions through them.
+          try { m.boot(attrs, m); } catch (e) { fail(e); }
           while (queue.length) call.apply(null, queue.shift());
         });
       })

@@ -115,7 +115,7 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
             .current_dir(root)
             .env("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"))
             .args(["+nightly", "build", "--profile", "wasm-release", "--target", "wasm32-unknown-unknown"])
-            .args(["--package", "platinum-widget", "-Zbuild-std=std,panic_abort", "--target-dir"])
+            .args(["--package", "platinum-widget", "-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size", "--target-dir"])
             .arg(target.join("size")),
     )?;
     let staging = target.join("wasm-bindgen");
@@ -145,7 +145,7 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     // Bundling from an entry that re-exports only what the loader calls lets the minifier drop
     // the rest of the glue (the synchronous initialiser and its helpers).
     let entry = staging.join("entry.js");
-    write(&entry, b"export { default, boot, init, open, close, destroy } from './platinum_widget.js';\n")?;
+    write(&entry, b"export { default, boot, init, open, close, destroy, outcome, tried, pause, keeps, reported } from './platinum_widget.js';\n")?;
     let glue = minify(&tools_dir, &entry, true)?;
     let wasm_name = format!("platinum-{}.wasm", content_hash(&wasm));
     let glue_name = format!("platinum-{}.js", content_hash(&glue));
