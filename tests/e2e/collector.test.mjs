@@ -2,37 +2,11 @@
 // a visitor leaves feedback through the widget, and the owner reads it on the dashboard.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { root } from "./server.mjs";
 import { launch, watchConsole } from "./browser.mjs";
-
-const TOKEN = "e2e-owner-token";
-const binary = process.env.PLATINUM_COLLECTOR || join(root, "target", "debug", "platinum-collector");
-
-/** Starts the collector on a free port with a fresh database; resolves with its base URL. */
-export function startCollector(dir, extraArgs = []) {
-  const child = spawn(binary, ["--listen", "127.0.0.1:0", "--db", join(dir, "platinum.db"), ...extraArgs], {
-    env: { ...process.env, PLATINUM_ADMIN_TOKEN: TOKEN },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`collector did not start:\n${out}`)), 20000);
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const m = out.match(/demo page:\s+(http:\/\/[\d.]+:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1], child, stop: () => new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }) });
-      }
-    });
-    child.stderr.on("data", (chunk) => { out += chunk; });
-    child.once("exit", (code) => reject(new Error(`collector exited with ${code}:\n${out}`)));
-  });
-}
+import { startCollector, TOKEN } from "./collector.mjs";
 
 let dir, collector, browser;
 before(async () => {

@@ -10,7 +10,8 @@ const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": 
 
 /**
  * Starts the site. `pages` maps a path to `{ html, headers }` (or `{ body, type }` for other files); `answer(req, body)` may return
- * `{ status, headers, body }` for the endpoint (default 201).
+ * (or resolve to) `{ status, headers, body }` for the endpoint (default 201), or `{ drop: true }` to cut the connection
+ * without an answer, as a failing network does.
  */
 const open = new Set();
 
@@ -31,7 +32,8 @@ export async function startSite({ pages = {}, answer } = {}) {
         }
         let body = "";
         for await (const chunk of req) body += chunk;
-        const reply = (answer && answer(req, body)) || { status: 201 };
+        const reply = (answer && (await answer(req, body))) || { status: 201 };
+        if (reply.drop) return req.socket.destroy();
         if (reply.status >= 200 && reply.status < 300) received.push({ body, contentType: req.headers["content-type"] });
         res.writeHead(reply.status, { "access-control-allow-origin": "*", "content-type": "application/json", ...(reply.headers || {}) });
         return res.end(reply.body || "{}");

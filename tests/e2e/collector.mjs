@@ -1,0 +1,45 @@
+// Running the real collector for end-to-end tests: a fresh process on a loopback port, and its
+// owner's JSON API.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { root } from "./server.mjs";
+
+export const TOKEN = "e2e-owner-token";
+const binary = process.env.PLATINUM_COLLECTOR || join(root, "target", "debug", "platinum-collector");
+
+/**
+ * Starts the collector with its database in `dir` (a free port unless `listen` says which);
+ * resolves with its base URL, the child process and `stop()`.
+ */
+export function startCollector(dir, extraArgs = [], listen = "127.0.0.1:0") {
+  const child = spawn(binary, ["--listen", listen, "--db", join(dir, "platinum.db"), ...extraArgs], {
+    env: { ...process.env, PLATINUM_ADMIN_TOKEN: TOKEN },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`collector did not start:\n${out}`)), 20000);
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/demo page:\s+(http:\/\/[\d.]+:\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], child, stop: () => new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }) });
+      }
+    });
+    child.stderr.on("data", (chunk) => { out += chunk; });
+    child.once("exit", (code) => reject(new Error(`collector exited with ${code}:\n${out}`)));
+  });
+}
+
+/** Every stored response (spam included), read through the owner's API. */
+export async function storedResponses(url) {
+  const items = [];
+  for (let page = 1; ; page++) {
+    const res = await fetch(`${url}/api/feedback?spam=include&per_page=500&page=${page}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    if (!res.ok) throw new Error(`GET /api/feedback: ${res.status} ${await res.text()}`);
+    const body = await res.json();
+    items.push(...body.items);
+    if (items.length >= body.total || !body.items.length) return items;
+  }
+}
