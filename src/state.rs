@@ -5,7 +5,8 @@
 //! Nothing the visitor typed is dropped until their response is delivered or safely stored.
 
 use platinum_payload::{
-    Feedback, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, Page, SCALE, SCHEMA_VERSION, Viewport, is_email,
+    Feedback, MAX_BODY_BYTES, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, Page, SCALE, SCHEMA_VERSION, Viewport,
+    is_email,
 };
 
 /// `s` cut to at most `max` characters.
@@ -14,6 +15,19 @@ fn clip(mut s: String, max: usize) -> String {
         s.truncate(at);
     }
     s
+}
+
+/// Cuts the page facts, never the visitor's words, until the payload's JSON fits in
+/// [`MAX_BODY_BYTES`]: a receiver refuses a larger body, and a refused response is lost.
+fn fit(f: &mut Feedback) {
+    let mut over = f.to_json().len().saturating_sub(MAX_BODY_BYTES);
+    for fact in [&mut f.page.referrer, &mut f.page.title, &mut f.page.url, &mut f.user_agent] {
+        // A character's JSON is never shorter than its UTF-8, so cutting `over` bytes of UTF-8
+        // shortens the payload by at least that much.
+        let at = fact.floor_char_boundary(fact.len().saturating_sub(over));
+        over = over.saturating_sub(fact.len() - at);
+        fact.truncate(at);
+    }
 }
 
 /// Where the visitor's response is.
@@ -212,7 +226,7 @@ impl Widget {
         // whose first delivery did arrive; an edited response is a new one.
         let same = self.pending.as_ref().is_some_and(|p| p.rating == rating && p.comment == comment && p.email == email);
         if !same {
-            self.pending = Some(Feedback {
+            let mut feedback = Feedback {
                 id: context.id,
                 schema_version: SCHEMA_VERSION,
                 rating,
@@ -231,7 +245,9 @@ impl Widget {
                 created_at: context.created_at,
                 widget_version: self.widget_version.to_owned(),
                 honeypot: clip(context.honeypot, MAX_TITLE_CHARS),
-            });
+            };
+            fit(&mut feedback);
+            self.pending = Some(feedback);
         }
         self.phase = Phase::Sending;
         self.pending.clone().map(Command::Deliver)
@@ -437,6 +453,39 @@ mod tests {
         let f = deliver(w.update(Event::Submit(c)));
         assert_eq!(f.page.url.chars().count(), platinum_payload::MAX_URL_CHARS);
         assert_eq!(f.validate(), Ok(()), "what the widget sends, the collector accepts");
+    }
+
+    #[test]
+    fn the_longest_comment_in_any_script_fits_the_body_limit_whole() {
+        // The textarea holds 5,000 UTF-16 units; an emoji takes two.
+        for (ch, times) in [('中', 4998), ('é', 4998), ('"', 4998), ('\\', 4998), ('\n', 4998), ('<', 4998), ('🎉', 2499)] {
+            let mut w = Widget::new("en", "0.1.0", true);
+            let comment: String = ["x".to_owned(), ch.to_string().repeat(times), "x".to_owned()].concat();
+            let email = format!("{}@example.com", "a".repeat(240));
+            w.update(Event::Open);
+            w.update(Event::Rate(1));
+            w.update(Event::Comment(comment.clone()));
+            w.update(Event::Email(email.clone()));
+            let mut c = context(ID1);
+            c.page.url = format!("https://shop.example/{}", "中".repeat(3000));
+            c.page.title = "中".repeat(1000);
+            c.page.referrer = c.page.url.clone();
+            c.user_agent = "u".repeat(512);
+            let f = deliver(w.update(Event::Submit(c)));
+            assert!(f.to_json().len() <= MAX_BODY_BYTES, "{ch:?}: {} bytes", f.to_json().len());
+            assert_eq!((f.comment == comment, f.email.as_deref()), (true, Some(email.as_str())), "{ch:?}");
+            assert!(f.page.url.starts_with("https://shop.example/"), "{ch:?}: the page is still named");
+            assert_eq!(f.validate(), Ok(()), "{ch:?}");
+        }
+    }
+
+    #[test]
+    fn a_usual_response_keeps_its_page_facts_whole() {
+        let mut w = filled(false);
+        let mut c = context(ID1);
+        c.page.referrer = format!("https://search.example/?q={}", "r".repeat(1500));
+        let f = deliver(w.update(Event::Submit(c.clone())));
+        assert_eq!((f.page, f.user_agent), (c.page, c.user_agent));
     }
 
     #[test]

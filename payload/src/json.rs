@@ -37,8 +37,9 @@ fn string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            // `<` is escaped too so a payload pasted into HTML can never close a <script> tag.
-            c if (c as u32) < 0x20 || c == '<' || c == '\u{2028}' || c == '\u{2029}' => {
+            // Only what JSON requires, so every other character costs what it costs in UTF-8 and
+            // the longest comment fits the body limit.
+            c if (c as u32) < 0x20 => {
                 out.push_str("\\u");
                 push_hex(out, c as u32, 4);
             }
@@ -126,7 +127,8 @@ mod tests {
         assert_eq!(v["page"]["title"], "Cart — Shop");
         assert_eq!(v["viewport"]["width"], 390);
         assert_eq!(v["schema_version"], 1);
-        assert!(!f.to_json().contains("</script>"));
+        // A body, never embedded in HTML: characters JSON does not require escaping go as they are.
+        assert!(f.to_json().contains("</script> \u{2028} emoji 🎉"));
     }
 
     #[test]

@@ -31,7 +31,9 @@ pub const MAX_LOCALE_CHARS: usize = 35;
 pub const MAX_VERSION_CHARS: usize = 32;
 /// Largest viewport side accepted, in CSS pixels.
 pub const MAX_VIEWPORT_PX: u32 = 100_000;
-/// Largest request body a receiver needs to accept: a payload at every limit fits well inside.
+/// Largest request body a receiver needs to accept. The widget keeps within it: the longest
+/// comment (5,000 UTF-16 units, at most 15,000 bytes) and email always fit, and the page facts are
+/// cut when the whole would not.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// One visitor's answer to "How are we doing?" and "How can we get better?".

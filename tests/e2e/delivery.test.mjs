@@ -289,3 +289,18 @@ test("8. 200 responses while 30% of requests fail at random (seeded): 200 stored
   console.log(`30% faults: injected ${[...injected].map(([k, n]) => `${n} × ${k}`).join(", ")}`);
   assert.ok([...injected.values()].reduce((a, b) => a + b, 0) > 40, "faults were injected");
 });
+
+test("the longest comment, in Chinese, from a page with a very long address and title: stored whole", async () => {
+  const marker = `longest-${Date.now()}`;
+  // Every character three bytes in UTF-8, up to the text box's 5,000.
+  const comment = `${marker} ${"中".repeat(5000 - marker.length - 1)}`;
+  const v = await visit(`/?q=${"中".repeat(600)}`);
+  await v.page.evaluate(() => (document.title = "店".repeat(1000)));
+  await send(v.page, comment);
+  await status(v.page, THANKS).waitFor();
+  const [row] = await assertStoredOnce("longest comment", marker, [comment]);
+  const [request] = seen.filter((s) => s.comment?.includes(marker));
+  console.log(`longest comment: ${Buffer.byteLength(comment)} bytes of comment, page address kept to ${row.page_url.length} of ${v.page.url().length} characters, title to ${row.page_title.length}, answered ${request.reply}`);
+  assert.ok(row.page_url.startsWith(`${site.origin}/?q=`), "the page is still named");
+  assert.deepEqual(v.log.filter((l) => l.type === "pageerror" || l.text.startsWith("[platinum]")), [], "nothing refused, nothing thrown");
+});
