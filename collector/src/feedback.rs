@@ -29,6 +29,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .allow_origin(AllowOrigin::list(state.allowed_origins.iter().cloned()))
         .allow_methods([Method::POST])
         .allow_headers([header::CONTENT_TYPE])
+        // Not a CORS-safelisted header: without this a widget on another origin cannot read how
+        // long a 429 or 503 asks it to wait.
+        .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(86_400));
     let mut posting = post(create);
     let limit = state.rate_limit;

@@ -181,6 +181,18 @@ async fn a_client_posting_too_often_is_told_when_to_retry() {
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     assert!(limited.json()["error"].as_str().is_some_and(|e| e.contains("too many")));
 
+    // A widget on the owner's site, another origin, can read the wait too.
+    let cross = TestApp::with(RateLimit { rate_limit_per_minute: 1, rate_limit_burst: 1 }, &["https://shop.example"]).await;
+    let from_site = || post_request(feedback(&new_id(), 4, "").to_string(), "application/json", Some("https://shop.example"));
+    assert_eq!(cross.send(from_site()).await.status, StatusCode::CREATED);
+    let limited = cross.send(from_site()).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.header("access-control-allow-origin"), Some("https://shop.example"));
+    assert!(
+        limited.header("access-control-expose-headers").is_some_and(|h| h.to_ascii_lowercase().contains("retry-after")),
+        "a cross-origin script reads only safelisted headers unless others are exposed"
+    );
+
     // Another client is not affected.
     let mut other = post_request(feedback(&new_id(), 4, "").to_string(), "application/json", None);
     other.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([10, 0, 0, 2], 5000))));
