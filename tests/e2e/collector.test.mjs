@@ -2,11 +2,12 @@
 // a visitor leaves feedback through the widget, and the owner reads it on the dashboard.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, watchConsole } from "./browser.mjs";
-import { startCollector, TOKEN } from "./collector.mjs";
+import { startCollector, storedResponses, TOKEN } from "./collector.mjs";
+import { startSite, closeAllSites } from "./server.mjs";
 
 let dir, collector, browser;
 before(async () => {
@@ -17,6 +18,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await collector?.stop();
+  await closeAllSites();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -70,4 +72,40 @@ test("feedback sent on the demo page shows on the dashboard, the unhappy one und
   await page.waitForLoadState();
   assert.equal(await page.locator('button[name="mark-followed-up"]').count(), 0, "marked as followed up");
   await context.close();
+});
+
+test("an owner's site on another origin, the tag pointing at the collector, under a strict CSP: feedback arrives", async () => {
+  // As deployed: the site at one origin, the collector (widget files and endpoint) at another,
+  // the site allowed with --allow-origin, and the site's CSP as the README tells owners to write it.
+  const pages = {};
+  const site = await startSite({ pages });
+  const own = join(dir, "cross-origin");
+  mkdirSync(own);
+  const remote = await startCollector(own, ["--allow-origin", site.origin]);
+  try {
+    const csp = `default-src 'none'; script-src ${remote.url} 'wasm-unsafe-eval'; connect-src ${remote.url}`;
+    pages["/"] = {
+      headers: { "content-security-policy": csp },
+      html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Owner's shop</title></head><body><h1>Shop</h1><script src="${remote.url}/widget/feedback.js" data-endpoint="${remote.url}/api/feedback" async></script></body></html>`,
+    };
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const log = watchConsole(page);
+    const comment = `Sent from the owner's own site ${Date.now()}`;
+    await page.goto(site.origin + "/");
+    await page.locator("#pt-launcher").click();
+    await page.locator('label[for="pt-r2"]').click();
+    await page.locator("#pt-comment").fill(comment);
+    await page.locator("#pt-send").click();
+    await page.locator("p.status").filter({ hasText: "Thank you!" }).waitFor();
+    const rows = (await storedResponses(remote.url)).filter((r) => r.comment === comment);
+    console.log(`cross-origin: site ${site.origin}, collector ${remote.url}; stored ${rows.length}, origin recorded ${rows[0]?.origin}`);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].origin, site.origin, "the collector records which site it came from");
+    const problems = log.filter((l) => l.type === "pageerror" || l.text.startsWith("[platinum]") || /Content.Security.Policy|CORS/i.test(l.text));
+    assert.deepEqual(problems, [], "no CSP, CORS or widget complaint");
+    await context.close();
+  } finally {
+    await remote.stop();
+  }
 });
