@@ -47,6 +47,13 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub rate_limit: RateLimit,
+
+    /// A reverse proxy in front of the collector, as an address (127.0.0.1) or network
+    /// (10.0.0.0/8); repeatable, in the environment comma-separated. Requests from it are
+    /// rate-limited by the client address it appends to X-Forwarded-For instead of its own.
+    /// Without it, behind a proxy every visitor would share the proxy's limit.
+    #[arg(long = "trusted-proxy", env = "PLATINUM_TRUSTED_PROXY", value_delimiter = ',', value_parser = crate::client::parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Per-client limit on posted feedback, keyed by the client's address (which is never stored).

@@ -19,6 +19,7 @@ use tower_governor::GovernorLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::Bearer;
+use crate::client::ClientIp;
 use crate::filter::Listing;
 use crate::store::{NewFeedback, StoredFeedback, Stored, now_rfc3339};
 use crate::{AppError, AppState, RATE_LIMIT_FORGET_AFTER};
@@ -37,6 +38,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let limit = state.rate_limit;
     if limit.rate_limit_per_minute > 0 {
         let config = GovernorConfigBuilder::default()
+            .key_extractor(ClientIp { trusted: state.trusted_proxies.clone() })
             .period(Duration::from_nanos(60_000_000_000 / u64::from(limit.rate_limit_per_minute)))
             .burst_size(limit.rate_limit_burst)
             .finish();

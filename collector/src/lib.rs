@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod bench;
 mod charts;
+pub mod client;
 pub mod config;
 mod dashboard;
 pub mod error;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub allowed_origins: Arc<[HeaderValue]>,
     /// How many posts one client may make.
     pub rate_limit: RateLimit,
+    /// Reverse proxies whose `X-Forwarded-For` names the client for the rate limit.
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
 }
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -63,7 +63,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .collect::<Result<Arc<[_]>, _>>()?;
 
     let (store, writer) = Store::open(&args.db).await.map_err(|e| format!("opening database {}: {e}", args.db.display()))?;
-    let state = AppState { store: store.clone(), admin, allowed_origins, rate_limit: args.rate_limit };
+    let state = AppState {
+        store: store.clone(),
+        admin,
+        allowed_origins,
+        rate_limit: args.rate_limit,
+        trusted_proxies: args.trusted_proxies.iter().copied().collect(),
+    };
     let listener = bind(args.listen).map_err(|e| format!("listening on {}: {e}", args.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let shown = if address.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], address.port())) } else { address };
@@ -72,6 +78,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         "off".to_owned()
     } else {
         format!("{} posts/minute per client, bursts of {}", args.rate_limit.rate_limit_per_minute, args.rate_limit.rate_limit_burst)
+    };
+    let rate_limit = if args.trusted_proxies.is_empty() {
+        rate_limit
+    } else {
+        let proxies: Vec<String> = args.trusted_proxies.iter().map(ToString::to_string).collect();
+        format!("{rate_limit}; clients behind {} known by X-Forwarded-For", proxies.join(", "))
     };
     let banner = format!(
         "Platinum collector listening on http://{address}/\n  demo page:   http://{shown}/\n  dashboard:   http://{shown}/dashboard\n  \

@@ -201,6 +201,30 @@ async fn a_client_posting_too_often_is_told_when_to_retry() {
 }
 
 #[tokio::test]
+async fn behind_a_trusted_proxy_each_visitor_has_their_own_limit() {
+    let app = TestApp::behind(RateLimit { rate_limit_per_minute: 1, rate_limit_burst: 1 }, &["10.0.0.0/8"]).await;
+    let through = |peer: [u8; 4], forwarded: &str| {
+        let mut request = post_request(feedback(&new_id(), 4, "").to_string(), "application/json", None);
+        request.headers_mut().insert("x-forwarded-for", forwarded.parse().expect("header"));
+        request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((peer, 5000))));
+        request
+    };
+    let proxy = [10, 0, 0, 1];
+    assert_eq!(app.send(through(proxy, "203.0.113.7")).await.status, StatusCode::CREATED);
+    assert_eq!(app.send(through(proxy, "203.0.113.7")).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another visitor through the same proxy is not held back by the first.
+    assert_eq!(app.send(through(proxy, "203.0.113.8")).await.status, StatusCode::CREATED);
+    // The limited visitor cannot slip through by writing the header itself: the proxy appends
+    // the real address after it.
+    assert_eq!(app.send(through(proxy, "198.51.100.9, 203.0.113.7")).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // Nor by going around the proxy: a stranger's header is not believed.
+    let direct = [192, 0, 2, 1];
+    assert_eq!(app.send(through(direct, "203.0.113.50")).await.status, StatusCode::CREATED);
+    assert_eq!(app.send(through(direct, "203.0.113.51")).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.rows().await, 3);
+}
+
+#[tokio::test]
 async fn honeypot_posts_are_accepted_but_hidden() {
     let app = TestApp::new().await;
     let mut spam = feedback(&new_id(), 5, "Buy cheap watches");

@@ -11,6 +11,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
+use platinum_collector::client::parse_proxy;
 use platinum_collector::store::Writer;
 use platinum_collector::{AdminToken, AppState, RateLimit, Store, app};
 use serde_json::{Value, json};
@@ -84,6 +85,15 @@ impl TestApp {
     }
 
     pub async fn open_in(dir: tempfile::TempDir, rate_limit: RateLimit, allowed: &[&str]) -> Self {
+        Self::build(dir, rate_limit, allowed, &[]).await
+    }
+
+    /// Behind reverse proxies at `proxies` (addresses or networks).
+    pub async fn behind(rate_limit: RateLimit, proxies: &[&str]) -> Self {
+        Self::build(tempfile::tempdir().expect("temp dir"), rate_limit, &[], proxies).await
+    }
+
+    async fn build(dir: tempfile::TempDir, rate_limit: RateLimit, allowed: &[&str], proxies: &[&str]) -> Self {
         let (store, writer) = Store::open(&db_path(dir.path())).await.expect("open database");
         let allowed_origins: Arc<[HeaderValue]> = allowed.iter().map(|o| HeaderValue::from_str(o).expect("origin")).collect();
         let state = AppState {
@@ -91,6 +101,7 @@ impl TestApp {
             admin: AdminToken::new(TOKEN).expect("randomness"),
             allowed_origins,
             rate_limit,
+            trusted_proxies: proxies.iter().map(|p| parse_proxy(p).expect("proxy")).collect(),
         };
         Self { dir, store, writer, router: app(state) }
     }
