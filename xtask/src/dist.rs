@@ -129,6 +129,8 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     let renamed = Command::new(tools_dir.join("node_modules/.bin/wasm-opt"))
         // Flattening and re-looping before two -Oz rounds measured ~200 bytes gzip smaller than -Oz alone.
         .args(["--flatten", "--rereloop", "-Oz", "-Oz", "--minify-imports-and-exports-and-modules"])
+        // The target-features section only tells tools what the code may use; browsers ignore it.
+        .arg("--strip-target-features")
         .arg(staging.join("platinum_widget_bg.wasm"))
         .arg("-o")
         .arg(&optimized)
