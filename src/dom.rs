@@ -16,7 +16,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    CssStyleSheet, Document, Element, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot,
+    CssStyleSheet, Document, Element, HtmlElement, HtmlInputElement, ShadowRoot,
     ShadowRootInit, ShadowRootMode, Window,
 };
 
@@ -78,21 +78,46 @@ extern "C" {
     /// `globalThis`: one import, where `web_sys::window()` probes four globals.
     #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
     static PAGE: JsValue;
+
+    /// `target[key]`. One import reads every property the widget needs: each typed web-sys
+    /// getter is an import of its own, with its own glue, and they cost visitors more.
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    fn reflect_get(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+}
+
+/// `target[key]`; `undefined` if reading it threw.
+#[inline(never)]
+fn get(target: &JsValue, key: &str) -> JsValue {
+    reflect_get(target, key).unwrap_or_default()
+}
+
+/// `target[key]` as text; empty if it is not a string.
+#[inline(never)]
+fn text(target: &JsValue, key: &str) -> String {
+    get(target, key).as_string().unwrap_or_default()
+}
+
+/// `target[key]`, if it is an object (not `null` or `undefined`).
+#[inline(never)]
+fn object(target: &JsValue, key: &str) -> Option<JsValue> {
+    Some(get(target, key)).filter(JsValue::is_object)
 }
 
 /// The visitor's preferred languages, most preferred first.
 pub fn preferred_languages(window: &Window) -> Vec<String> {
-    window.navigator().languages().iter().filter_map(|l| l.as_string()).collect()
+    let languages: js_sys::Array = get(&get(window, "navigator"), "languages").unchecked_into();
+    languages.iter().filter_map(|l| l.as_string()).collect()
 }
 
 /// Whether a widget is already on the page (perhaps from another copy of the script).
 pub fn already_mounted(window: &Window) -> bool {
-    window.document().and_then(|d| d.query_selector(HOST_TAG).ok().flatten()).is_some()
+    object(window, "document").is_some_and(|d| d.unchecked_into::<Document>().query_selector(HOST_TAG).ok().flatten().is_some())
 }
 
 /// Removes any widget host from the page; used when the widget must give up.
 pub fn remove_hosts(window: &Window) {
-    if let Some(document) = window.document() {
+    if let Some(document) = object(window, "document") {
+        let document: Document = document.unchecked_into();
         while let Ok(Some(host)) = document.query_selector(HOST_TAG) {
             host.remove();
         }
@@ -102,19 +127,16 @@ pub fn remove_hosts(window: &Window) {
 /// Gathers the page facts a response carries, with a fresh id.
 fn context(window: &Window, document: &Document, honeypot: &HtmlInputElement) -> Result<Context, DomError> {
     let mut bytes = [0u8; 16];
-    window.crypto().doing("reach crypto")?.get_random_values_with_u8_array(&mut bytes).doing("make a random id")?;
-    let size = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).map_or(0, |px| px.clamp(0.0, 100_000.0) as u32);
+    let crypto: web_sys::Crypto = reflect_get(window, "crypto").doing("reach crypto")?.unchecked_into();
+    crypto.get_random_values_with_u8_array(&mut bytes).doing("make a random id")?;
+    let size = |key| get(window, key).as_f64().map_or(0, |px| px.clamp(0.0, 100_000.0) as u32);
     Ok(Context {
         id: uuid_v4(bytes),
         created_at: String::from(js_sys::Date::new_0().to_iso_string()),
-        page: Page {
-            url: document.url().unwrap_or_default(),
-            title: document.title(),
-            referrer: document.referrer(),
-        },
-        user_agent: window.navigator().user_agent().unwrap_or_default(),
-        viewport: Viewport { width: size(window.inner_width()), height: size(window.inner_height()) },
-        honeypot: honeypot.value(),
+        page: Page { url: text(document, "URL"), title: text(document, "title"), referrer: text(document, "referrer") },
+        user_agent: text(&get(window, "navigator"), "userAgent"),
+        viewport: Viewport { width: size("innerWidth"), height: size("innerHeight") },
+        honeypot: text(honeypot, "value"),
     })
 }
 
@@ -221,8 +243,8 @@ impl View {
     /// Builds the widget and appends its host to `<body>`; `dispatch` receives every event.
     pub fn mount(config: &Config, dispatch: Rc<dyn Fn(Event)>) -> Result<View, DomError> {
         let window = window()?;
-        let document = window.document().doing("find the document")?;
-        let body = document.body().doing("find <body>")?;
+        let document: Document = object(&window, "document").doing("find the document")?.unchecked_into();
+        let body: web_sys::Node = object(&document, "body").doing("find <body>")?.unchecked_into();
         let strings = config.lang.strings();
 
         let host = document.create_element(HOST_TAG).doing("create the host element")?;
@@ -288,18 +310,17 @@ impl Parts {
     }
 
     fn handle(&self, e: &web_sys::Event) {
-        let Some(target) = e.target() else { return };
-        let target: &HtmlInputElement = target.unchecked_ref();
-        let id = target.id();
-        let event = match (e.type_().as_str(), id.as_str()) {
+        let Some(target) = object(e, "target") else { return };
+        let id = text(&target, "id");
+        let event = match (text(e, "type").as_str(), id.as_str()) {
             ("click", "pt-launcher") => Event::Toggle,
             ("click", "pt-close" | "pt-done") => Event::Close,
-            ("change", _) if target.name() == "rating" => match target.value().parse() {
+            ("change", _) if text(&target, "name") == "rating" => match text(&target, "value").parse() {
                 Ok(point) => Event::Rate(point),
                 Err(_) => return,
             },
-            ("input", "pt-comment") => Event::Comment(target.value()),
-            ("input", "pt-email") => Event::Email(target.value()),
+            ("input", "pt-comment") => Event::Comment(text(&target, "value")),
+            ("input", "pt-email") => Event::Email(text(&target, "value")),
             ("submit", _) => {
                 e.prevent_default();
                 match context(&self.window, &self.document, self.el(HONEYPOT)) {
@@ -319,11 +340,10 @@ impl Parts {
     /// Escape closes; Tab and Shift+Tab cycle inside the open dialog.
     fn key(&self, e: &web_sys::Event) -> Option<Event> {
         // Only "keydown" events reach here.
-        let key: &KeyboardEvent = e.unchecked_ref();
         if !self.open.get() {
             return None;
         }
-        match key.key().as_str() {
+        match text(e, "key").as_str() {
             "Escape" => {
                 e.prevent_default();
                 Some(Event::Close)
@@ -333,9 +353,9 @@ impl Parts {
                 let first: &HtmlElement = self.el(CLOSE);
                 let send: &HtmlElement = self.el(SEND);
                 let last: &HtmlElement = if self.finished.get() { self.el(DONE) } else { send };
-                let active = self.root.active_element();
-                let at = |el: &HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<Element>());
-                let to = match (key.shift_key(), active.is_none()) {
+                let active = object(&self.root, "activeElement");
+                let at = |el: &HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<JsValue>());
+                let to = match (get(e, "shiftKey").as_bool() == Some(true), active.is_none()) {
                     (_, true) => first,
                     (true, false) if at(first) => last,
                     (false, false) if at(last) => first,
@@ -372,10 +392,10 @@ impl Parts {
         for i in 0..RADIO_IDS.len() {
             self.el::<HtmlInputElement>(RADIOS + i).set_checked(now.rating == Some(i as u8 + 1));
         }
-        if comment.value() != now.comment {
+        if text(comment, "value") != now.comment {
             comment.set_value(&now.comment);
         }
-        if email.value() != now.email {
+        if text(email, "value") != now.email {
             email.set_value(&now.email);
         }
         for field in [comment, email] {
@@ -395,7 +415,7 @@ impl Parts {
         let _ = send.set_attribute("aria-disabled", if sending { "true" } else { "false" });
         let _ = form.set_attribute("aria-busy", if sending { "true" } else { "false" });
 
-        let (text, class) = match (now.invalid, now.phase) {
+        let (message, class) = match (now.invalid, now.phase) {
             (Some(Invalid::NeedRating), _) => (s.need_rating, "status error"),
             (Some(Invalid::BadEmail), _) => (s.bad_email, "status error"),
             (None, Phase::Editing) => ("", "status"),
@@ -405,9 +425,9 @@ impl Parts {
             (None, Phase::Failed) => (s.failed, "status error"),
             (None, Phase::Refused) => (s.refused, "status error"),
         };
-        let text = if now.phase == Phase::Thanked && now.invalid.is_none() { join(&[text, " ", s.thanks_body]) } else { text.to_owned() };
-        if status.text_content().unwrap_or_default() != text {
-            status.set_text_content(Some(&text));
+        let message = if now.phase == Phase::Thanked && now.invalid.is_none() { join(&[message, " ", s.thanks_body]) } else { message.to_owned() };
+        if text(status, "textContent") != message {
+            status.set_text_content(Some(&message));
         }
         status.set_class_name(class);
 
@@ -429,7 +449,7 @@ impl Parts {
     /// The radio that takes focus: the chosen one, else the first.
     fn rating_stop(&self) -> &HtmlElement {
         let radios = &self.els[RADIOS..];
-        let checked = radios.iter().position(|r| r.unchecked_ref::<HtmlInputElement>().checked());
+        let checked = radios.iter().position(|r| get(r, "checked").as_bool() == Some(true));
         self.el(RADIOS + checked.unwrap_or(0))
     }
 }
