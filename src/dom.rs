@@ -10,10 +10,10 @@ use crate::i18n::Strings;
 use crate::id::uuid_v4;
 use crate::state::{Context, Event, Invalid, Phase, Widget};
 use crate::text::{decimal, join};
-use gloo_events::{EventListener, EventListenerOptions};
 use platinum_payload::{MAX_COMMENT_CHARS, Page, Viewport};
 use std::cell::Cell;
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     CssStyleSheet, Document, Element, HtmlElement, HtmlInputElement, ShadowRoot,
@@ -232,11 +232,42 @@ struct Parts {
     finished: Cell<bool>,
 }
 
-/// The built widget; dropping it removes the host and every listener.
+/// The built widget; dropping it removes the host and its listener.
 pub struct View {
     host: Element,
     parts: Rc<Parts>,
-    _listeners: Vec<EventListener>,
+    _listener: Listener,
+}
+
+/// The event kinds the widget handles.
+const KINDS: [&str; 5] = ["click", "change", "input", "submit", "keydown"];
+
+/// One listener on the shadow root for every kind in [`KINDS`], delegated by target id;
+/// dropping it takes it off again. One closure for all kinds keeps the wasm smaller than a
+/// listener library with one closure per kind.
+struct Listener {
+    root: ShadowRoot,
+    callback: Closure<dyn Fn(web_sys::Event)>,
+}
+
+impl Listener {
+    fn new(parts: &Rc<Parts>) -> Result<Listener, DomError> {
+        let handler = parts.clone();
+        let callback = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| handler.handle(&e));
+        let listener = Listener { root: parts.root.clone(), callback };
+        for kind in KINDS {
+            listener.root.add_event_listener_with_callback(kind, listener.callback.as_ref().unchecked_ref()).doing("listen for events")?;
+        }
+        Ok(listener)
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        for kind in KINDS {
+            let _ = self.root.remove_event_listener_with_callback(kind, self.callback.as_ref().unchecked_ref());
+        }
+    }
 }
 
 impl View {
@@ -288,20 +319,14 @@ impl View {
         body.append_child(&host).doing("add the widget to <body>")?;
 
         let parts = Rc::new(Parts { window, document, root, els, dispatch, strings, open: Cell::new(false), finished: Cell::new(false) });
-        let listeners = ["click", "change", "input", "submit", "keydown"].iter().map(|kind| listen(&parts, kind)).collect();
-        Ok(View { host, parts, _listeners: listeners })
+        let listener = Listener::new(&parts)?;
+        Ok(View { host, parts, _listener: listener })
     }
 
     /// Updates the DOM to show `now`; `before` tells which focus moves are due.
     pub fn render(&self, before: &Widget, now: &Widget) {
         self.parts.render(before, now);
     }
-}
-
-/// One listener on the shadow root for all events of a kind, delegated by target id.
-fn listen(parts: &Rc<Parts>, kind: &'static str) -> EventListener {
-    let parts = parts.clone();
-    EventListener::new_with_options(&parts.root.clone(), kind, EventListenerOptions::enable_prevent_default(), move |e| parts.handle(e))
 }
 
 impl Parts {
