@@ -1,28 +1,21 @@
-//! Who a post comes from, for the rate limit: the peer's address or, when the peer is one of the
-//! owner's reverse proxies, the address that proxy reports. The address is never stored.
+//! Who a request comes from and how it reached the collector: the peer's address or, when the
+//! peer is one of the owner's reverse proxies, what that proxy reports (client address, HTTPS,
+//! host). Addresses are used for rate limits only and never stored.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, Request};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use ipnet::IpNet;
-use tower_governor::GovernorError;
-use tower_governor::key_extractor::KeyExtractor;
 
-/// Keys the rate limit on the client's address, looking through the owner's trusted proxies.
-#[derive(Debug, Clone)]
-pub struct ClientIp {
-    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
-    pub trusted: Arc<[IpNet]>,
-}
+/// The address the connection came from, as the server recorded it.
+pub struct Peer;
 
-impl KeyExtractor for ClientIp {
-    type Key = IpAddr;
-
-    fn extract<T>(&self, req: &Request<T>) -> Result<IpAddr, GovernorError> {
-        let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().ok_or(GovernorError::UnableToExtractKey)?.0.ip();
-        Ok(client_ip(peer, req.headers(), &self.trusted))
+impl Peer {
+    /// The peer of the request `parts` belong to, if it came over a socket.
+    pub fn of(parts: &Parts) -> Option<SocketAddr> {
+        parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0)
     }
 }
 
@@ -47,6 +40,35 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
         }
     }
     client
+}
+
+/// Whether the request reached the owner's proxy over HTTPS, as a trusted proxy reports it in
+/// `X-Forwarded-Proto` (or `Forwarded: proto=`). The collector itself speaks plain HTTP.
+pub fn came_over_https(peer: Option<SocketAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> bool {
+    let Some(peer) = peer else { return false };
+    if !trusted.iter().any(|net| net.contains(&peer.ip())) {
+        return false;
+    }
+    let last = |name: &str| headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).last().map(str::trim);
+    if let Some(proto) = last("x-forwarded-proto") {
+        return proto.eq_ignore_ascii_case("https");
+    }
+    last("forwarded").is_some_and(|element| {
+        element.split(';').filter_map(|pair| pair.trim().split_once('=')).any(|(key, value)| {
+            key.eq_ignore_ascii_case("proto") && value.trim_matches('"').eq_ignore_ascii_case("https")
+        })
+    })
+}
+
+/// The host the browser addressed: `X-Forwarded-Host` from a trusted proxy, else `Host`.
+pub fn requested_host<'a>(peer: Option<SocketAddr>, headers: &'a HeaderMap, trusted: &[IpNet]) -> Option<&'a str> {
+    let from_proxy = peer.is_some_and(|p| trusted.iter().any(|net| net.contains(&p.ip())));
+    let forwarded = from_proxy
+        .then(|| headers.get("x-forwarded-host").and_then(|v| v.to_str().ok()))
+        .flatten()
+        .and_then(|v| v.split(',').next_back())
+        .map(str::trim);
+    forwarded.or_else(|| headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()))
 }
 
 /// One `X-Forwarded-For` entry: an address, possibly with a port (`1.2.3.4:5`, `[::1]:5`).
@@ -117,6 +139,22 @@ mod tests {
         let trusted = proxies(&["127.0.0.1"]);
         assert_eq!(client_ip(ip("127.0.0.1"), &forwarded(&["unknown"]), &trusted), ip("127.0.0.1"));
         assert_eq!(client_ip(ip("127.0.0.1"), &HeaderMap::new(), &trusted), ip("127.0.0.1"));
+    }
+
+    #[test]
+    fn https_is_believed_only_from_a_trusted_proxy() {
+        let trusted = proxies(&["127.0.0.1"]);
+        let proxy = Some(SocketAddr::from(([127, 0, 0, 1], 5000)));
+        let stranger = Some(SocketAddr::from(([203, 0, 113, 7], 5000)));
+        let header = |name: &'static str, value: &'static str| -> HeaderMap {
+            [(axum::http::HeaderName::from_static(name), value.parse().expect("value"))].into_iter().collect()
+        };
+        assert!(came_over_https(proxy, &header("x-forwarded-proto", "https"), &trusted));
+        assert!(came_over_https(proxy, &header("x-forwarded-proto", "HTTPS"), &trusted));
+        assert!(!came_over_https(proxy, &header("x-forwarded-proto", "http"), &trusted));
+        assert!(came_over_https(proxy, &header("forwarded", "for=1.2.3.4;proto=https;host=x"), &trusted));
+        assert!(!came_over_https(stranger, &header("x-forwarded-proto", "https"), &trusted));
+        assert!(!came_over_https(None, &header("x-forwarded-proto", "https"), &trusted));
     }
 
     #[test]

@@ -2,8 +2,9 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Receives Platinum feedback, stores it in SQLite, serves the widget and shows the owner what
 /// visitors said.
@@ -40,13 +41,22 @@ pub struct ServeArgs {
     #[arg(long = "allow-origin", env = "PLATINUM_ALLOW_ORIGIN", value_delimiter = ',', value_parser = parse_origin)]
     pub allow_origins: Vec<String>,
 
-    /// The owner's secret for the dashboard and GET /api/feedback. If unset, a random token is
-    /// generated at start-up and printed once.
+    /// The owner's secret for the dashboard and GET /api/feedback, at least 32 characters. If
+    /// unset, a random token is generated at start-up and printed once.
     #[arg(long, env = "PLATINUM_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 
     #[command(flatten)]
     pub rate_limit: RateLimit,
+
+    #[command(flatten)]
+    pub auth_limit: AuthLimit,
+
+    #[command(flatten)]
+    pub sessions: SessionArgs,
+
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
 
     /// A reverse proxy in front of the collector, as an address (127.0.0.1) or network
     /// (10.0.0.0/8); repeatable, in the environment comma-separated. Requests from it are
@@ -72,6 +82,82 @@ pub struct RateLimit {
 impl RateLimit {
     /// No limit at all.
     pub const OFF: Self = Self { rate_limit_per_minute: 0, rate_limit_burst: 1 };
+}
+
+/// Per-client limit on wrong admin tokens (dashboard logins and bearer tokens together).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct AuthLimit {
+    /// Wrong tokens one client address may send per minute, on average, before it is answered
+    /// 429 without the token being looked at.
+    #[arg(long, env = "PLATINUM_AUTH_FAILURES_PER_MINUTE", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..))]
+    pub auth_failures_per_minute: u32,
+
+    /// Wrong tokens one client may send in a quick burst before the per-minute rate applies.
+    #[arg(long, env = "PLATINUM_AUTH_FAILURE_BURST", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub auth_failure_burst: u32,
+}
+
+/// How long a dashboard session lasts and how its cookie is marked.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct SessionArgs {
+    /// A dashboard session unused for this long ends (e.g. 30m, 12h).
+    #[arg(long, env = "PLATINUM_SESSION_IDLE_TIMEOUT", default_value = "12h", value_parser = parse_duration)]
+    pub session_idle_timeout: Duration,
+
+    /// A dashboard session ends this long after its login however much it is used (e.g. 7d).
+    #[arg(long, env = "PLATINUM_SESSION_LIFETIME", default_value = "7d", value_parser = parse_duration)]
+    pub session_lifetime: Duration,
+
+    /// When the session cookie is marked Secure: `auto` when the login came over HTTPS (through
+    /// a --trusted-proxy that sets X-Forwarded-Proto), `always` to force it.
+    #[arg(long, env = "PLATINUM_COOKIE_SECURE", value_enum, default_value_t = CookieSecure::Auto)]
+    pub cookie_secure: CookieSecure,
+}
+
+/// When the session cookie carries `Secure`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CookieSecure {
+    /// When the request that logged in came over HTTPS.
+    Auto,
+    /// Always: the dashboard is only ever reached over HTTPS.
+    Always,
+}
+
+/// Deadlines for slow clients and the cap on open connections.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ConnectionArgs {
+    /// Time a client may take from a request's first byte to the end of its headers.
+    #[arg(long, env = "PLATINUM_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub header_timeout: Duration,
+
+    /// Time a client may take to send a request body once its headers are in; later, it is
+    /// answered 408 and the connection closed.
+    #[arg(long, env = "PLATINUM_BODY_TIMEOUT", default_value = "15s", value_parser = parse_duration)]
+    pub body_timeout: Duration,
+
+    /// A connection with no request in progress (new or kept alive) is closed after this long.
+    #[arg(long, env = "PLATINUM_IDLE_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub idle_timeout: Duration,
+
+    /// Connections open at once. At the cap, the connection waiting longest on its client is
+    /// closed to make room. Default: the open-file limit less 64, at most 4096.
+    #[arg(long, env = "PLATINUM_MAX_CONNECTIONS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: Option<u64>,
+
+    /// On SIGTERM or Ctrl-C, how long requests in flight may take to finish before their
+    /// connections are closed.
+    #[arg(long, env = "PLATINUM_SHUTDOWN_GRACE", default_value = "10s", value_parser = parse_duration)]
+    pub shutdown_grace: Duration,
+}
+
+/// Reads a duration such as `500ms`, `10s`, `30m`, `12h` or `7d`; it must be above zero.
+pub fn parse_duration(value: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(value.trim())
+        .map_err(|e| format!("{value:?} is not a duration such as 10s, 30m or 12h ({e})"))?;
+    if duration.is_zero() {
+        return Err(format!("{value:?}: the duration must be above zero"));
+    }
+    Ok(duration)
 }
 
 /// Tools for measuring and checking a database; not part of normal use.

@@ -1,41 +1,76 @@
 //! `/dashboard`: the owner's view behind the admin token — login, summary with charts, the
 //! filtered list of responses, the "needs follow-up" view and marking responses as followed up.
 
-use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use crate::auth::AdminToken;
 use crate::charts;
+use crate::client::{Peer, came_over_https, requested_host};
 use crate::filter::{Listing, SpamFilter};
+use crate::session;
 use crate::store::{StoredFeedback, now_rfc3339};
 use crate::{AppError, AppState};
 
-/// The dashboard pages and forms.
-pub fn router(_state: &AppState) -> Router<AppState> {
+/// The dashboard pages and forms; every form post must come from the dashboard itself.
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/dashboard", get(overview))
         .route("/dashboard/login", post(login))
         .route("/dashboard/logout", post(logout))
+        .route("/dashboard/logout-everywhere", post(logout_everywhere))
         .route("/dashboard/follow-up", get(follow_up))
         .route("/dashboard/export.csv", get(export))
         .route("/dashboard/feedback/{id}/followed-up", post(mark_followed_up))
+        .route_layer(from_fn_with_state(state.clone(), refuse_cross_site_posts))
 }
 
-/// Proof that the request carries the dashboard session cookie; without it the login form is
-/// the answer.
+/// Forms that change state are refused when the browser says they were posted from another
+/// site (`Sec-Fetch-Site`) or, in browsers that do not say, when `Origin` names another host.
+/// Requests with neither header are not from a browser form and still need the session.
+async fn refuse_cross_site_posts(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let allowed = match headers.get("sec-fetch-site").map(HeaderValue::as_bytes) {
+        Some(site) => site == b"same-origin" || site == b"none",
+        None => match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+            None => true,
+            Some(origin) => {
+                let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+                let host = requested_host(peer, headers, &state.trusted_proxies);
+                let authority = origin.split_once("://").map(|(_, rest)| rest);
+                matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+            }
+        },
+    };
+    if !allowed {
+        tracing::warn!(path = request.uri().path(), "cross-site dashboard form refused");
+        return AppError::CrossSite.into_response();
+    }
+    next.run(request).await
+}
+
+/// Proof that the request carries a valid dashboard session; without it the login form is the
+/// answer.
 struct Owner;
 
 impl FromRequestParts<AppState> for Owner {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.admin.has_session(parts) { Ok(Self) } else { Err(login_page(None)) }
+        match session::current(state, &parts.headers).await {
+            Ok(Some(_)) => Ok(Self),
+            Ok(None) => Err(login_page(None, StatusCode::UNAUTHORIZED)),
+            Err(e) => Err(e.into_response()),
+        }
     }
 }
 
@@ -44,21 +79,48 @@ struct LoginForm {
     token: String,
 }
 
-async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
-    if !state.admin.matches(form.token.trim()) {
+async fn login(State(state): State<AppState>, parts: Parts, Form(form): Form<LoginForm>) -> Result<Response, AppError> {
+    let peer = Peer::of(&parts);
+    let client = state.auth_failures.client(peer, &parts.headers);
+    if let Err(limited) = state.auth_failures.check(client) {
+        let mut page = login_page(Some(&limited.to_string()), limited.status());
+        if let Some(seconds) = limited.retry_after() {
+            page.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        return Ok(page);
+    }
+    if !state.admin.matches(&form.token) {
         tracing::warn!("dashboard login with a wrong token");
-        return login_page(Some("That token is not right."));
+        state.auth_failures.record_failure(client);
+        return Ok(login_page(Some("That token is not right."), StatusCode::UNAUTHORIZED));
     }
+    let https = came_over_https(peer, &parts.headers, &state.trusted_proxies);
+    let cookie = session::start(&state, https).await?;
     let mut response = Redirect::to("/dashboard").into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&state.admin.session_cookie()) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
-    response
+    let cookie = HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(format!("session cookie: {e}")))?;
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
 }
 
-async fn logout() -> Response {
+async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
+    if let Some(session) = session::current(&state, &headers).await? {
+        session::end(&state, &session).await?;
+    }
+    Ok(signed_out())
+}
+
+async fn logout_everywhere(_: Owner, State(state): State<AppState>) -> Result<Response, AppError> {
+    let ended = session::end_all(&state).await?;
+    tracing::info!(ended, "dashboard: logged out everywhere");
+    Ok(signed_out())
+}
+
+/// Back to the login form, with the cookie gone from this browser.
+fn signed_out() -> Response {
     let mut response = Redirect::to("/dashboard").into_response();
-    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_static(AdminToken::logout_cookie()));
+    if let Ok(cookie) = HeaderValue::from_str(&session::clear_cookie()) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
     response
 }
 
@@ -209,7 +271,7 @@ fn response_row(row: &StoredFeedback, back: &str) -> Markup {
     }
 }
 
-fn login_page(problem: Option<&str>) -> Response {
+fn login_page(problem: Option<&str>, status: StatusCode) -> Response {
     let page = page(
         "Log in",
         html! {
@@ -222,7 +284,7 @@ fn login_page(problem: Option<&str>) -> Response {
             }
         },
     );
-    (StatusCode::UNAUTHORIZED, page).into_response()
+    (status, page).into_response()
 }
 
 fn layout(title: &str, body: Markup) -> Markup {
@@ -233,6 +295,9 @@ fn layout(title: &str, body: Markup) -> Markup {
                 a href="/dashboard" { "Overview" }
                 a href="/dashboard/follow-up" { "Needs follow-up" }
                 form method="post" action="/dashboard/logout" { button type="submit" { "Log out" } }
+                form method="post" action="/dashboard/logout-everywhere" {
+                    button type="submit" title="Ends every dashboard session, on every device" { "Log out everywhere" }
+                }
             }
             main {
                 h1 { (title) }

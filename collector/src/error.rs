@@ -41,6 +41,18 @@ pub enum AppError {
         /// Seconds until the next post is accepted.
         retry_after: u64,
     },
+    /// The client sent too many wrong admin tokens; its next try is not even looked at yet.
+    #[error("too many wrong admin tokens from your address; try again in {retry_after} s")]
+    TooManyWrongTokens {
+        /// Seconds until the next try is looked at.
+        retry_after: u64,
+    },
+    /// The request body did not arrive by its deadline.
+    #[error("the request body did not arrive in time; send it again")]
+    RequestTimeout,
+    /// A state-changing dashboard form was posted from another site.
+    #[error("this form may only be posted from the dashboard itself (cross-site request refused)")]
+    CrossSite,
     /// The database failed.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
@@ -50,6 +62,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Seconds the client is asked to wait, for answers that carry `Retry-After`.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after } | Self::TooManyWrongTokens { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     /// A 400 naming the field at fault.
     pub fn invalid(field: impl Into<Option<String>>, message: impl Into<String>) -> Self {
         Self::Invalid { field: field.into(), message: message.into() }
@@ -61,10 +81,11 @@ impl AppError {
             Self::Invalid { .. } => StatusCode::BAD_REQUEST,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::ForbiddenOrigin(_) => StatusCode::FORBIDDEN,
+            Self::ForbiddenOrigin(_) | Self::CrossSite => StatusCode::FORBIDDEN,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::TooManyWrongTokens { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,8 +113,12 @@ impl IntoResponse for AppError {
         };
         let mut response = (status, Json(ErrorBody { error: &message, field })).into_response();
         match &self {
-            Self::RateLimited { retry_after } => {
+            Self::RateLimited { retry_after } | Self::TooManyWrongTokens { retry_after } => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            Self::RequestTimeout => {
+                // The rest of the body may still be on its way: the connection cannot be reused.
+                response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
             }
             Self::Unauthorized => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

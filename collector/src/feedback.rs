@@ -1,28 +1,33 @@
 //! `/api/feedback`: visitors' posts coming in (validated, deduplicated, stored durably) and the
 //! owner's JSON or CSV export going out.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use platinum_payload::{Feedback, MAX_BODY_BYTES};
 use serde::Serialize;
-use tower_governor::GovernorError;
-use tower_governor::governor::GovernorConfigBuilder;
-use tower_governor::GovernorLayer;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::Bearer;
-use crate::client::ClientIp;
 use crate::filter::Listing;
-use crate::store::{NewFeedback, StoredFeedback, Stored, now_rfc3339};
-use crate::{AppError, AppState, RATE_LIMIT_FORGET_AFTER};
+use crate::limit::limit_posts;
+use crate::serve::is_body_timeout;
+use crate::store::{NewFeedback, StoredFeedback, Stored};
+use crate::{AppError, AppState};
+
+/// How far in the future a visitor's clock may run before its `created_at` is flagged.
+const CLOCK_AHEAD: Duration = Duration::from_secs(10 * 60);
+/// How old a `created_at` may be: the widget's outbox keeps a response up to 7 days, plus a day.
+const CLOCK_BEHIND: Duration = Duration::from_secs(8 * 86_400);
 
 /// `POST /api/feedback` behind CORS and the rate limit, and `GET /api/feedback` behind the token.
 pub fn router(state: &AppState) -> Router<AppState> {
@@ -35,41 +40,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(86_400));
     let mut posting = post(create);
-    let limit = state.rate_limit;
-    if limit.rate_limit_per_minute > 0 {
-        let config = GovernorConfigBuilder::default()
-            .key_extractor(ClientIp { trusted: state.trusted_proxies.clone() })
-            .period(Duration::from_nanos(60_000_000_000 / u64::from(limit.rate_limit_per_minute)))
-            .burst_size(limit.rate_limit_burst)
-            .finish();
-        if let Some(config) = config {
-            let config = Arc::new(config);
-            forget_quiet_clients(Arc::downgrade(config.limiter()));
-            posting = posting.layer(GovernorLayer::new(config).error_handler(|e| match e {
-                GovernorError::TooManyRequests { wait_time, .. } => {
-                    AppError::RateLimited { retry_after: wait_time.max(1) }.into_response()
-                }
-                GovernorError::UnableToExtractKey => {
-                    AppError::Internal("rate limit: no peer address on the request".into()).into_response()
-                }
-                GovernorError::Other { msg, .. } => AppError::Internal(format!("rate limit: {msg:?}")).into_response(),
-            }));
-        }
+    if let Some(limit) = state.post_limit.clone() {
+        posting = posting.layer(from_fn_with_state(limit, limit_posts));
     }
     Router::new().route("/api/feedback", posting.layer(cors).get(list))
-}
-
-/// Without pruning, every address ever seen would keep a slot in memory.
-fn forget_quiet_clients(limiter: std::sync::Weak<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>) {
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
-    runtime.spawn(async move {
-        let mut tick = tokio::time::interval(RATE_LIMIT_FORGET_AFTER);
-        loop {
-            tick.tick().await;
-            let Some(limiter) = limiter.upgrade() else { break };
-            limiter.retain_recent();
-        }
-    });
 }
 
 #[derive(Serialize)]
@@ -87,12 +61,25 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Body) -
     // Retries must match whatever case the first attempt used.
     feedback.id.make_ascii_lowercase();
     let id = feedback.id.clone();
-    let stored = state.store.insert(NewFeedback { feedback, received_at: now_rfc3339(), origin }).await?;
+    let received = OffsetDateTime::now_utc();
+    let clock_skewed = is_clock_skewed(&feedback.created_at, received);
+    let received_at = crate::store::rfc3339_millis(received);
+    let stored = state.store.insert(NewFeedback { feedback, received_at, origin, clock_skewed }).await?;
     let (status, word) = match stored {
         Stored::Created => (StatusCode::CREATED, "created"),
         Stored::Repeat => (StatusCode::OK, "already stored"),
     };
     Ok((status, Json(Accepted { id: &id, status: word })).into_response())
+}
+
+/// Whether a visitor's `created_at` is too far from the time it arrived to be believed: ahead of
+/// it, or older than anything the widget still sends.
+fn is_clock_skewed(created_at: &str, received: OffsetDateTime) -> bool {
+    match OffsetDateTime::parse(created_at, &Rfc3339) {
+        Ok(created) => created > received + CLOCK_AHEAD || created < received - CLOCK_BEHIND,
+        // Validation let it through, so it is a calendar date the parser's range cannot hold.
+        Err(_) => true,
+    }
 }
 
 /// The post's origin if it may post: the collector's own pages, listed sites, and senders that
@@ -129,6 +116,7 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, AppError> {
     match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large),
+        Err(e) if is_body_timeout(e.as_ref()) => Err(AppError::RequestTimeout),
         Err(e) => Err(AppError::invalid(None, format!("could not read the request body: {e}"))),
     }
 }
@@ -180,6 +168,7 @@ pub fn csv_response(rows: &[StoredFeedback]) -> Result<Response, AppError> {
     out.write_record([
         "id", "received_at", "origin", "rating", "scale", "comment", "email", "page_url", "page_title", "page_referrer",
         "locale", "user_agent", "viewport_width", "viewport_height", "created_at", "widget_version", "spam", "followed_up_at",
+        "clock_skewed",
     ])
     .map_err(failed)?;
     for r in rows {
@@ -202,6 +191,7 @@ pub fn csv_response(rows: &[StoredFeedback]) -> Result<Response, AppError> {
             neutralise(&r.widget_version),
             r.spam.to_string(),
             neutralise(r.followed_up_at.as_deref().unwrap_or("")),
+            r.clock_skewed.to_string(),
         ])
         .map_err(failed)?;
     }

@@ -4,12 +4,10 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
-
 use axum::http::HeaderValue;
 use clap::Parser;
 use platinum_collector::config::{Command, ServeArgs};
-use platinum_collector::{AdminToken, AppState, Cli, Store, app, bench};
+use platinum_collector::{AdminToken, AppState, Cli, Clock, Policy, SessionPolicy, Store, app, bench, serve};
 use tokio::net::{TcpListener, TcpSocket};
 use tracing_subscriber::EnvFilter;
 
@@ -44,32 +42,56 @@ fn main() -> ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
-    let (admin, token_note) = match args.admin_token.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(token) => (AdminToken::new(token), "from PLATINUM_ADMIN_TOKEN".to_owned()),
+    let given = args.admin_token.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let (admin, token_note) = match given {
+        Some(token) => (AdminToken::new(token).map_err(|e| e.to_string())?, "from PLATINUM_ADMIN_TOKEN".to_owned()),
         None => {
-            let admin = AdminToken::generate();
-            let note = match &admin {
-                Ok(admin) => format!("{} (generated for this run; set PLATINUM_ADMIN_TOKEN to choose one)", admin.reveal()),
-                Err(_) => String::new(),
-            };
+            let admin = AdminToken::generate().map_err(|e| e.to_string())?;
+            let note = format!("{} (generated for this run; set PLATINUM_ADMIN_TOKEN to choose one)", admin.reveal());
             (admin, note)
         }
     };
-    let admin = admin.map_err(|e| format!("no randomness for the admin session: {e}"))?;
     let allowed_origins = args
         .allow_origins
         .iter()
         .map(|o| HeaderValue::from_str(o).map_err(|_| format!("--allow-origin {o:?} is not a valid header value")))
-        .collect::<Result<Arc<[_]>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?;
+
+    // Each connection holds a descriptor: take all the system allows, then cap connections
+    // below it so the database can always open its files.
+    let descriptors = match serve::raise_descriptor_limit() {
+        Ok(limit) => limit,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot raise the open-file limit; assuming 1024");
+            1024
+        }
+    };
+    let connections = &args.connections;
+    let max_connections = match connections.max_connections {
+        Some(max) => usize::try_from(max).unwrap_or(usize::MAX),
+        None => serve::max_connections_for(descriptors),
+    };
+    let limits = serve::Limits {
+        header_timeout: connections.header_timeout,
+        body_timeout: connections.body_timeout,
+        idle_timeout: connections.idle_timeout,
+        max_connections,
+        shutdown_grace: connections.shutdown_grace,
+    };
 
     let (store, writer) = Store::open(&args.db).await.map_err(|e| format!("opening database {}: {e}", args.db.display()))?;
-    let state = AppState {
-        store: store.clone(),
-        admin,
+    let policy = Policy {
         allowed_origins,
         rate_limit: args.rate_limit,
-        trusted_proxies: args.trusted_proxies.iter().copied().collect(),
+        auth_limit: args.auth_limit,
+        trusted_proxies: args.trusted_proxies.clone(),
+        sessions: SessionPolicy {
+            idle: args.sessions.session_idle_timeout,
+            lifetime: args.sessions.session_lifetime,
+            secure: args.sessions.cookie_secure,
+        },
     };
+    let state = AppState::new(store.clone(), admin, policy, Clock::system());
     let listener = bind(args.listen).map_err(|e| format!("listening on {}: {e}", args.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let shown = if address.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], address.port())) } else { address };
@@ -87,8 +109,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     let banner = format!(
         "Platinum collector listening on http://{address}/\n  demo page:   http://{shown}/\n  dashboard:   http://{shown}/dashboard\n  \
-         admin token: {token_note}\n  database:    {}\n  rate limit:  {rate_limit}\n",
-        args.db.display()
+         admin token: {token_note}\n  database:    {}\n  rate limit:  {rate_limit}\n  \
+         connections: at most {max_connections} open (open-file limit {descriptors}); timeouts: headers {}, body {}, idle {}\n",
+        args.db.display(),
+        humantime::format_duration(limits.header_timeout),
+        humantime::format_duration(limits.body_timeout),
+        humantime::format_duration(limits.idle_timeout),
     );
     // One write, and its failure ignored: a supervisor or pipe that closed stdout must not stop
     // the server (println! would panic on the broken pipe).
@@ -97,14 +123,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     }
 
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await;
-    // In-flight requests have finished; let the writer commit what is queued, then close.
+    serve::serve(listener, app(state), limits, shutdown_signal()).await;
+    // Requests in flight have finished or run out of time; let the writer commit what is queued.
     store.close().await;
     drop(store);
     writer.finish().await;
     tracing::info!("stopped");
-    served.map_err(|e| format!("serving: {e}"))
+    Ok(())
 }
 
 /// Listens with a deep accept queue: tokio's default backlog of 128 overflows under bursts of
@@ -139,5 +164,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = terminate => {}
     }
-    tracing::info!("shutting down: finishing in-flight requests");
+    tracing::info!("shutting down: finishing requests in flight");
 }

@@ -35,6 +35,8 @@ pub struct NewFeedback {
     pub received_at: String,
     /// The `Origin` header of the post, if the sender gave one.
     pub origin: Option<String>,
+    /// Whether the visitor's `created_at` is implausibly far from `received_at`.
+    pub clock_skewed: bool,
 }
 
 /// Whether a post stored a new response or repeated one already stored.
@@ -227,6 +229,64 @@ impl Store {
     }
 }
 
+/// One stored dashboard session.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    /// Which admin token logged in.
+    pub token_fingerprint: String,
+    /// Login time, Unix seconds.
+    pub created_at: i64,
+    /// Last use, Unix seconds (written at most once a minute).
+    pub last_seen_at: i64,
+}
+
+impl Store {
+    /// Records a new session under the hash of its id.
+    pub async fn create_session(&self, id_hash: &str, token_fingerprint: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO session (id_hash, token_fingerprint, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
+            .bind(id_hash)
+            .bind(token_fingerprint)
+            .bind(now)
+            .bind(now)
+            .execute(&self.reads)
+            .await
+            .map(drop)
+    }
+
+    /// The session stored under `id_hash`, if any.
+    pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+        sqlx::query_as("SELECT token_fingerprint, created_at, last_seen_at FROM session WHERE id_hash = ?")
+            .bind(id_hash)
+            .fetch_optional(&self.reads)
+            .await
+    }
+
+    /// Records that the session was used at `now`.
+    pub async fn touch_session(&self, id_hash: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE session SET last_seen_at = ? WHERE id_hash = ?").bind(now).bind(id_hash).execute(&self.reads).await.map(drop)
+    }
+
+    /// Ends one session.
+    pub async fn end_session(&self, id_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM session WHERE id_hash = ?").bind(id_hash).execute(&self.reads).await.map(drop)
+    }
+
+    /// Ends every session; returns how many there were.
+    pub async fn end_all_sessions(&self) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query("DELETE FROM session").execute(&self.reads).await?.rows_affected())
+    }
+
+    /// Deletes sessions last used before `idle_before` or started before `created_before`.
+    pub async fn prune_sessions(&self, idle_before: i64, created_before: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM session WHERE last_seen_at < ? OR created_at < ?")
+            .bind(idle_before)
+            .bind(created_before)
+            .execute(&self.reads)
+            .await
+            .map(drop)
+    }
+}
+
 /// A stored response as the dashboard and the export show it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StoredFeedback {
@@ -249,10 +309,13 @@ pub struct StoredFeedback {
     pub schema_version: i64,
     pub spam: bool,
     pub followed_up_at: Option<String>,
+    /// The visitor's clock (`created_at`) was far from the time the response arrived.
+    pub clock_skewed: bool,
 }
 
 const COLUMNS: &str = "id, received_at, origin, rating, scale, comment, email, page_url, page_title, page_referrer, \
-    locale, user_agent, viewport_width, viewport_height, created_at, widget_version, schema_version, spam, followed_up_at";
+    locale, user_agent, viewport_width, viewport_height, created_at, widget_version, schema_version, spam, followed_up_at, \
+    clock_skewed";
 
 /// Figures for the top of the dashboard.
 #[derive(Debug, Clone, Serialize)]
@@ -390,7 +453,7 @@ fn insert_rows<'a>(rows: &[&'a NewFeedback]) -> QueryBuilder<'a, Sqlite> {
     let mut query = QueryBuilder::new(
         "INSERT INTO feedback (id, received_at, origin, schema_version, rating, scale, comment, email, page_url, \
          page_title, page_referrer, locale, user_agent, viewport_width, viewport_height, created_at, widget_version, \
-         honeypot, spam) ",
+         honeypot, spam, clock_skewed) ",
     );
     query.push_values(rows, |mut b, row| {
         let f = &row.feedback;
@@ -412,7 +475,8 @@ fn insert_rows<'a>(rows: &[&'a NewFeedback]) -> QueryBuilder<'a, Sqlite> {
             .push_bind(f.created_at.as_str())
             .push_bind(f.widget_version.as_str())
             .push_bind(f.honeypot.as_str())
-            .push_bind(f.is_spam());
+            .push_bind(f.is_spam())
+            .push_bind(row.clock_skewed);
     });
     query.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
     query
@@ -420,7 +484,12 @@ fn insert_rows<'a>(rows: &[&'a NewFeedback]) -> QueryBuilder<'a, Sqlite> {
 
 /// The current time as RFC 3339 UTC with milliseconds, the form stored in `received_at`.
 pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
+    rfc3339_millis(time::OffsetDateTime::now_utc())
+}
+
+/// `at` as RFC 3339 UTC with milliseconds.
+pub fn rfc3339_millis(at: time::OffsetDateTime) -> String {
+    let now = at.to_offset(time::UtcOffset::UTC);
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     now.format(format).unwrap_or_else(|_| now.unix_timestamp().to_string())
 }

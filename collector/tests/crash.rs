@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use common::{feedback, new_id};
 
-const TOKEN: &str = "crash-test-token";
+const TOKEN: &str = "crash-test-token-0123456789abcdef0123";
 
 struct Collector {
     child: Child,

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { root } from "./server.mjs";
 
-export const TOKEN = "e2e-owner-token";
+export const TOKEN = "e2e-owner-token-0123456789abcdef0123456";
 const binary = process.env.PLATINUM_COLLECTOR || join(root, "target", "debug", "platinum-collector");
 
 /**

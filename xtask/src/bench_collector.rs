@@ -20,7 +20,7 @@ const CONNECTIONS: u32 = 64;
 const SECONDS: u32 = 10;
 /// Distinct payloads in the body file; with ~250k requests in a run most ids are sent once.
 const LINES: u64 = 1_000_000;
-const TOKEN: &str = "benchmark-token";
+const TOKEN: &str = "benchmark-token-0123456789abcdef0123456";
 
 /// Builds the collector, drives load at it and prints throughput, latency, memory and the raw
 /// SQLite insert rate of this machine.

@@ -4,7 +4,6 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
@@ -13,12 +12,12 @@ use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
 use platinum_collector::client::parse_proxy;
 use platinum_collector::store::Writer;
-use platinum_collector::{AdminToken, AppState, RateLimit, Store, app};
+use platinum_collector::{AdminToken, AppState, Clock, Policy, RateLimit, Store, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// The admin token every test collector uses.
-pub const TOKEN: &str = "test-token-0123456789";
+pub const TOKEN: &str = "test-token-0123456789abcdef0123456789";
 
 /// A fresh UUID v4.
 pub fn new_id() -> String {
@@ -50,6 +49,8 @@ pub struct TestApp {
     pub store: Store,
     writer: Writer,
     pub router: Router,
+    /// The collector's clock, standing still until a test moves it.
+    pub clock: Clock,
 }
 
 /// A response with its body read.
@@ -94,21 +95,30 @@ impl TestApp {
     }
 
     async fn build(dir: tempfile::TempDir, rate_limit: RateLimit, allowed: &[&str], proxies: &[&str]) -> Self {
-        let (store, writer) = Store::open(&db_path(dir.path())).await.expect("open database");
-        let allowed_origins: Arc<[HeaderValue]> = allowed.iter().map(|o| HeaderValue::from_str(o).expect("origin")).collect();
-        let state = AppState {
-            store: store.clone(),
-            admin: AdminToken::new(TOKEN).expect("randomness"),
-            allowed_origins,
+        let policy = Policy {
+            allowed_origins: allowed.iter().map(|o| HeaderValue::from_str(o).expect("origin")).collect(),
             rate_limit,
             trusted_proxies: proxies.iter().map(|p| parse_proxy(p).expect("proxy")).collect(),
+            ..Policy::default()
         };
-        Self { dir, store, writer, router: app(state) }
+        Self::with_policy_in(dir, policy).await
+    }
+
+    /// Under `policy`, on a fresh database.
+    pub async fn with_policy(policy: Policy) -> Self {
+        Self::with_policy_in(tempfile::tempdir().expect("temp dir"), policy).await
+    }
+
+    async fn with_policy_in(dir: tempfile::TempDir, policy: Policy) -> Self {
+        let (store, writer) = Store::open(&db_path(dir.path())).await.expect("open database");
+        let clock = Clock::manual(1_800_000_000);
+        let state = AppState::new(store.clone(), AdminToken::new(TOKEN).expect("token"), policy, clock.clone());
+        Self { dir, store, writer, router: app(state), clock }
     }
 
     /// Stops the collector as `main` does at shutdown and hands back its directory.
     pub async fn stop(self) -> tempfile::TempDir {
-        let Self { dir, store, writer, router } = self;
+        let Self { dir, store, writer, router, .. } = self;
         drop(router);
         store.close().await;
         drop(store);
