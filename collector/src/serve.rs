@@ -61,6 +61,9 @@ pub const RESERVED_DESCRIPTORS: u64 = 64;
 /// enough that the buffers of that many connections stay a few tens of megabytes.
 pub const DEFAULT_MAX_CONNECTIONS: u64 = 4096;
 
+/// Evicted connections that may still be closing while new ones are accepted.
+const EVICTION_SLACK: usize = 8;
+
 /// The connection cap that fits `descriptor_limit` open files.
 pub fn max_connections_for(descriptor_limit: u64) -> usize {
     let usable =
@@ -111,6 +114,11 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
                     let router = router.clone();
                     let stopping = stopping.clone();
                     connections.spawn(connection(stream, peer, router, limits, slot, stopping));
+                    // An evicted connection holds its descriptor until its task has run: let
+                    // them close before accepting more, or a burst would run out of descriptors.
+                    while registry.len() >= limits.max_connections + EVICTION_SLACK {
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
                 }
                 Err(e) => {
                     // Out of descriptors despite the cap (other files, a low limit): make room
@@ -367,6 +375,11 @@ impl Registry {
         let watch = Arc::new(Watch::new());
         open.insert(id, watch.clone());
         Some(Slot { registry: self.clone(), id, watch })
+    }
+
+    /// Connections open, including evicted ones not yet closed.
+    fn len(&self) -> usize {
+        self.open.lock().unwrap_or_else(PoisonError::into_inner).len()
     }
 
     fn evict_one(&self) {

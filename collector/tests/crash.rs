@@ -3,77 +3,16 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use common::{feedback, new_id};
-
-const TOKEN: &str = "crash-test-token-0123456789abcdef0123";
-
-struct Collector {
-    child: Child,
-    address: String,
-}
+use common::process::{Collector, exchange};
+use common::{TOKEN, feedback, new_id};
 
 fn start(db: &std::path::Path) -> Collector {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_platinum-collector"))
-        .args(["--listen", "127.0.0.1:0", "--rate-limit-per-minute", "0", "--db"])
-        .arg(db)
-        .env("PLATINUM_ADMIN_TOKEN", TOKEN)
-        .env("PLATINUM_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the collector");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut stdout = BufReader::new(stdout);
-    let mut first = String::new();
-    stdout.read_line(&mut first).expect("start-up line");
-    // Keep reading, so the rest of the banner never meets a closed pipe.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let address = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
-    Collector { child, address }
-}
-
-/// One HTTP/1.1 exchange on `stream`; the status and body, or None if the connection failed.
-fn exchange(stream: &mut TcpStream, request: &str) -> Option<(u16, String)> {
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut reader = BufReader::new(stream);
-    let mut status_line = String::new();
-    if reader.read_line(&mut status_line).ok()? == 0 {
-        return None;
-    }
-    let status = status_line.split(' ').nth(1)?.parse().ok()?;
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).ok()?;
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().ok()?;
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some((status, String::from_utf8_lossy(&body).into_owned()))
-}
-
-fn post(address: &str, body: &str) -> String {
-    format!(
-        "POST /api/feedback HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
+    Collector::start(db, &[])
 }
 
 #[test]
@@ -92,7 +31,12 @@ fn every_acknowledged_response_survives_sigkill() {
                 let Ok(mut stream) = TcpStream::connect(&address) else { return };
                 while !stop.load(Ordering::Relaxed) {
                     let id = new_id();
-                    match exchange(&mut stream, &post(&address, &feedback(&id, 3, "crash test").to_string())) {
+                    let request = format!(
+                        "POST /api/feedback HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+                        feedback(&id, 3, "crash test").to_string().len(),
+                        feedback(&id, 3, "crash test")
+                    );
+                    match exchange(&mut stream, &request) {
                         Some((201, _)) => {
                             acknowledged.lock().expect("lock").push(id);
                             count.fetch_add(1, Ordering::Relaxed);
