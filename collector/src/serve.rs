@@ -99,7 +99,7 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
     let registry = Arc::new(Registry::default());
     let (stop, stopping) = watch::channel(false);
     let mut connections = JoinSet::new();
-    let mut exhausted_logged: Option<Instant> = None;
+    let (mut exhausted, mut refused) = (Throttled::default(), Throttled::default());
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -109,6 +109,7 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
                 Ok((stream, peer)) => {
                     let Some(slot) = registry.admit(limits.max_connections) else {
                         refuse(&stream);
+                        refused.note(|count| tracing::warn!(count, "connections refused: every open connection is busy with a request"));
                         continue;
                     };
                     let router = router.clone();
@@ -125,10 +126,7 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
                     // by closing a waiting connection, and do not spin on the error.
                     if is_descriptor_exhaustion(&e) {
                         registry.evict_one();
-                        if exhausted_logged.is_none_or(|at| at.elapsed() > Duration::from_secs(10)) {
-                            tracing::warn!(error = %e, "accept: out of file descriptors; closing idle connections");
-                            exhausted_logged = Some(Instant::now());
-                        }
+                        exhausted.note(|count| tracing::warn!(error = %e, count, "accept: out of file descriptors; closing idle connections"));
                     } else {
                         tracing::debug!(error = %e, "accept failed");
                     }
@@ -163,7 +161,25 @@ fn refuse(stream: &TcpStream) {
     const ANSWER: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\
         Content-Type: text/plain; charset=utf-8\r\nContent-Length: 30\r\n\r\ntoo many connections; retry 1s\n";
     let _ = stream.try_write(ANSWER);
-    tracing::warn!("connection refused: every open connection is busy with a request");
+}
+
+/// A warning that may recur many times a second under attack: logged at most every 10 s, with
+/// how many times it happened.
+#[derive(Default)]
+struct Throttled {
+    last: Option<Instant>,
+    count: u64,
+}
+
+impl Throttled {
+    fn note(&mut self, log: impl FnOnce(u64)) {
+        self.count += 1;
+        if self.last.is_none_or(|at| at.elapsed() >= Duration::from_secs(10)) {
+            log(self.count);
+            self.last = Some(Instant::now());
+            self.count = 0;
+        }
+    }
 }
 
 async fn connection(
