@@ -123,13 +123,23 @@ pub fn is_uuid_v4(s: &str) -> bool {
         && matches!(b[19], b'8' | b'9' | b'a' | b'b' | b'A' | b'B')
 }
 
-/// Whether `s` has the shape of an email address: `local@domain.tld`, no spaces or angle brackets.
+/// Whether `s` has the shape of an email address: `local@domain.tld`, no spaces or angle brackets,
+/// and none of `?`, `&` or `%`.
 ///
 /// Deliberately loose: the only way to know an address works is to write to it, and rejecting a
-/// real address loses a visitor who wanted an answer.
+/// real address loses a visitor who wanted an answer. The three URL characters are refused because
+/// an owner answers through a `mailto:` link, where `owner@shop.example?bcc=…` would add
+/// recipients or a subject of the sender's choosing; real addresses hardly ever hold them.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else { return false };
-    let clean = |part: &str| !part.is_empty() && !part.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '\\' | '"' | '@'));
+    let clean = |part: &str| {
+        !part.is_empty()
+            && !part.chars().any(|c| {
+                c.is_whitespace()
+                    || c.is_control()
+                    || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '\\' | '"' | '@' | '?' | '&' | '%')
+            })
+    };
     let labels_ok = domain.split('.').all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
     clean(local) && clean(domain) && domain.contains('.') && labels_ok && s.chars().count() <= MAX_EMAIL_CHARS
 }
@@ -221,6 +231,22 @@ pub(crate) mod tests {
             assert!(!is_email(bad), "{bad:?}");
         }
         assert_eq!(field_of(Feedback { email: Some("nope".into()), ..sample() }), "email");
+    }
+
+    #[test]
+    fn emails_that_would_rewrite_a_mailto_link_are_refused() {
+        for bad in [
+            "owner@shop.example?bcc=attacker%40evil.example&subject=Invoice",
+            "owner@shop.example?subject=Refund",
+            "a?b@example.com",
+            "a&b@example.com",
+            "a%40b@example.com",
+            "owner@shop.example%0A",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+            assert_eq!(field_of(Feedback { email: Some(bad.into()), ..sample() }), "email", "{bad}");
+        }
+        assert!(is_email("o'brien+news@example.ie"), "other punctuation real addresses use is still fine");
     }
 
     #[test]

@@ -1,0 +1,24 @@
+//! Payloads the collector refuses, or cleans, rather than storing them as they were sent.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Answer, TestApp, feedback, new_id};
+use serde_json::json;
+
+/// A 400 whose body names `field` (or no field) and whose message contains `says`.
+fn assert_refused(answer: &Answer, field: Option<&str>, says: &str) {
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.text());
+    let json = answer.json();
+    assert_eq!(json["field"].as_str(), field, "{json}");
+    assert!(json["error"].as_str().is_some_and(|e| e.contains(says)), "{json}");
+}
+
+#[tokio::test]
+async fn an_email_that_would_rewrite_the_reply_link_is_refused() {
+    let app = TestApp::new().await;
+    let mut body = feedback(&new_id(), 2, "Please write back");
+    body["email"] = json!("owner@shop.example?bcc=attacker%40evil.example&subject=Your%20refund");
+    assert_refused(&app.post(&body).await, Some("email"), "email must be an email address");
+    assert_eq!(app.rows().await, 0);
+}
