@@ -22,3 +22,16 @@ async fn an_email_that_would_rewrite_the_reply_link_is_refused() {
     assert_refused(&app.post(&body).await, Some("email"), "email must be an email address");
     assert_eq!(app.rows().await, 0);
 }
+
+#[tokio::test]
+async fn control_characters_are_dropped_from_a_comment_and_tab_and_newline_kept() {
+    let app = TestApp::new().await;
+    let id = new_id();
+    let sent = "Total\u{0} is wrong\u{1b}[2J\u{7}\r\n\tline two";
+    assert_eq!(app.post(&feedback(&id, 2, sent)).await.status, StatusCode::CREATED);
+    let listing = app.get_with_token("/api/feedback").await;
+    assert_eq!(listing.status, StatusCode::OK, "{}", listing.text());
+    let json = listing.json();
+    assert_eq!(json["items"][0]["id"], id.as_str(), "{json}");
+    assert_eq!(json["items"][0]["comment"], "Total is wrong[2J\n\tline two");
+}

@@ -1,10 +1,12 @@
 //! The feedback payload: the one shape, JSON form and set of limits that widget and collector share.
 //!
 //! The widget builds a [`Feedback`] and writes it with [`Feedback::to_json`]; the collector parses
-//! it (feature `serde`) and both call [`Feedback::validate`], so a response the widget accepts is a
-//! response the collector stores. The JSON Schema shipped in `payload/feedback.schema.json`
-//! describes the same limits for other receivers.
+//! it (feature `serde`) and drops control characters with [`Feedback::drop_control_chars`]; both
+//! call [`Feedback::validate`], so a response the widget accepts is a response the collector
+//! stores. The JSON Schema shipped in `payload/feedback.schema.json` describes the same limits for
+//! other receivers.
 
+mod controls;
 mod json;
 mod validate;
 
