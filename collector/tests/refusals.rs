@@ -35,3 +35,18 @@ async fn control_characters_are_dropped_from_a_comment_and_tab_and_newline_kept(
     assert_eq!(json["items"][0]["id"], id.as_str(), "{json}");
     assert_eq!(json["items"][0]["comment"], "Total is wrong[2J\n\tline two");
 }
+
+#[tokio::test]
+async fn a_day_that_does_not_exist_is_refused_and_a_leap_day_accepted() {
+    let app = TestApp::new().await;
+    for created_at in ["2026-02-31T00:00:00Z", "2025-02-29T10:00:00.000Z"] {
+        let mut body = feedback(&new_id(), 4, "");
+        body["created_at"] = json!(created_at);
+        assert_refused(&app.post(&body).await, Some("created_at"), "created_at must be an RFC 3339 UTC time");
+    }
+    assert_eq!(app.rows().await, 0);
+    let mut leap_day = feedback(&new_id(), 4, "");
+    leap_day["created_at"] = json!("2024-02-29T10:00:00.000Z");
+    assert_eq!(app.post(&leap_day).await.status, StatusCode::CREATED);
+    assert_eq!(app.rows().await, 1);
+}
