@@ -4,7 +4,13 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{Answer, TestApp, feedback, new_id};
-use serde_json::json;
+use serde_json::{Value, json};
+
+/// The payload's members in declaration order: the order serde's derive reads an array in.
+const MEMBERS: [&str; 13] = [
+    "id", "schema_version", "rating", "scale", "comment", "email", "page", "locale", "user_agent", "viewport",
+    "created_at", "widget_version", "honeypot",
+];
 
 /// A 400 whose body names `field` (or no field) and whose message contains `says`.
 fn assert_refused(answer: &Answer, field: Option<&str>, says: &str) {
@@ -49,4 +55,17 @@ async fn a_day_that_does_not_exist_is_refused_and_a_leap_day_accepted() {
     leap_day["created_at"] = json!("2024-02-29T10:00:00.000Z");
     assert_eq!(app.post(&leap_day).await.status, StatusCode::CREATED);
     assert_eq!(app.rows().await, 1);
+}
+
+#[tokio::test]
+async fn arrays_in_place_of_objects_are_refused() {
+    let app = TestApp::new().await;
+    let object = feedback(&new_id(), 5, "Great");
+    let array = Value::Array(MEMBERS.iter().map(|name| object[name].clone()).collect());
+    assert_refused(&app.post(&array).await, None, "invalid type: sequence, expected a JSON object");
+
+    let mut body = feedback(&new_id(), 5, "Great");
+    body["page"] = json!(["https://shop.example/cart", "Cart", ""]);
+    assert_refused(&app.post(&body).await, Some("page"), "page: invalid type: sequence, expected a JSON object");
+    assert_eq!(app.rows().await, 0);
 }

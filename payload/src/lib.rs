@@ -8,6 +8,8 @@
 
 mod controls;
 mod json;
+#[cfg(feature = "serde")]
+mod objects;
 mod validate;
 
 pub use json::{push_decimal, push_hex};
@@ -40,7 +42,8 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// One visitor's answer to "How are we doing?" and "How can we get better?".
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+// JSON objects only: the trait impls in `objects.rs` call the code this derives.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(remote = "Self"))]
 pub struct Feedback {
     /// UUID v4 made once per response and kept on every retry, so receivers can deduplicate.
     pub id: String,
@@ -73,7 +76,7 @@ pub struct Feedback {
 
 /// The page a response was given on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(remote = "Self"))]
 pub struct Page {
     /// `location.href`.
     pub url: String,
@@ -85,7 +88,7 @@ pub struct Page {
 
 /// The visitor's window size in CSS pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(remote = "Self"))]
 pub struct Viewport {
     /// `innerWidth`.
     pub width: u32,
