@@ -375,6 +375,15 @@ mod tests {
     }
 
     #[test]
+    fn an_email_that_would_rewrite_the_reply_link_is_a_bad_email() {
+        let mut w = filled(true);
+        w.update(Event::Email("owner@shop.example?bcc=attacker%40evil.example".into()));
+        assert_eq!(w.update(Event::Submit(context(ID1))), None, "not sent");
+        assert_eq!((w.phase, w.invalid), (Phase::Editing, Some(Invalid::BadEmail)));
+        assert_eq!(w.email, "owner@shop.example?bcc=attacker%40evil.example", "what was typed stays to be fixed");
+    }
+
+    #[test]
     fn nothing_changes_while_sending() {
         let mut w = filled(false);
         deliver(w.update(Event::Submit(context(ID1))));

@@ -57,6 +57,7 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Body) -
     check_content_type(&headers)?;
     let bytes = read_body(&headers, body).await?;
     let mut feedback = parse(&bytes)?;
+    feedback.drop_control_chars();
     feedback.validate().map_err(|e| AppError::invalid(Some(e.field.to_owned()), e.to_string()))?;
     // Retries must match whatever case the first attempt used.
     feedback.id.make_ascii_lowercase();

@@ -1,11 +1,15 @@
 //! The feedback payload: the one shape, JSON form and set of limits that widget and collector share.
 //!
 //! The widget builds a [`Feedback`] and writes it with [`Feedback::to_json`]; the collector parses
-//! it (feature `serde`) and both call [`Feedback::validate`], so a response the widget accepts is a
-//! response the collector stores. The JSON Schema shipped in `payload/feedback.schema.json`
-//! describes the same limits for other receivers.
+//! it (feature `serde`) and drops control characters with [`Feedback::drop_control_chars`]; both
+//! call [`Feedback::validate`], so a response the widget accepts is a response the collector
+//! stores. The JSON Schema shipped in `payload/feedback.schema.json` describes the same limits for
+//! other receivers.
 
+mod controls;
 mod json;
+#[cfg(feature = "serde")]
+mod objects;
 mod validate;
 
 pub use json::{push_decimal, push_hex};
@@ -38,7 +42,8 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// One visitor's answer to "How are we doing?" and "How can we get better?".
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+// JSON objects only: the trait impls in `objects.rs` call the code this derives.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(remote = "Self"))]
 pub struct Feedback {
     /// UUID v4 made once per response and kept on every retry, so receivers can deduplicate.
     pub id: String,
@@ -71,7 +76,7 @@ pub struct Feedback {
 
 /// The page a response was given on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(remote = "Self"))]
 pub struct Page {
     /// `location.href`.
     pub url: String,
@@ -83,7 +88,7 @@ pub struct Page {
 
 /// The visitor's window size in CSS pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(remote = "Self"))]
 pub struct Viewport {
     /// `innerWidth`.
     pub width: u32,

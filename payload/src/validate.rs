@@ -123,13 +123,23 @@ pub fn is_uuid_v4(s: &str) -> bool {
         && matches!(b[19], b'8' | b'9' | b'a' | b'b' | b'A' | b'B')
 }
 
-/// Whether `s` has the shape of an email address: `local@domain.tld`, no spaces or angle brackets.
+/// Whether `s` has the shape of an email address: `local@domain.tld`, no spaces or angle brackets,
+/// and none of `?`, `&` or `%`.
 ///
 /// Deliberately loose: the only way to know an address works is to write to it, and rejecting a
-/// real address loses a visitor who wanted an answer.
+/// real address loses a visitor who wanted an answer. The three URL characters are refused because
+/// an owner answers through a `mailto:` link, where `owner@shop.example?bcc=…` would add
+/// recipients or a subject of the sender's choosing; real addresses hardly ever hold them.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else { return false };
-    let clean = |part: &str| !part.is_empty() && !part.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '\\' | '"' | '@'));
+    let clean = |part: &str| {
+        !part.is_empty()
+            && !part.chars().any(|c| {
+                c.is_whitespace()
+                    || c.is_control()
+                    || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '\\' | '"' | '@' | '?' | '&' | '%')
+            })
+    };
     let labels_ok = domain.split('.').all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
     clean(local) && clean(domain) && domain.contains('.') && labels_ok && s.chars().count() <= MAX_EMAIL_CHARS
 }
@@ -138,14 +148,16 @@ fn is_locale(s: &str) -> bool {
     !s.is_empty() && s.split('-').all(|part| (1..=8).contains(&part.len()) && part.bytes().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, with each number in its calendar range.
+/// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, naming a day that exists and a second that can (a leap
+/// second only at 23:59:60). Any four-digit year passes: how far ahead is plausible is the
+/// receiver's call, not the format's.
 fn is_utc_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
     let digits = |from: usize, to: usize| -> Option<u32> {
         let part = b.get(from..to)?;
         part.iter().all(u8::is_ascii_digit).then(|| part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
     };
-    let (Some(_year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) =
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) =
         (digits(0, 4), digits(5, 7), digits(8, 10), digits(11, 13), digits(14, 16), digits(17, 19))
     else {
         return false;
@@ -158,7 +170,19 @@ fn is_utc_timestamp(s: &str) -> bool {
         [b'.', fraction @ .., b'Z' | b'z'] => !fraction.is_empty() && fraction.len() <= 9 && fraction.iter().all(u8::is_ascii_digit),
         _ => false,
     };
-    separators && tail_ok && (1..=12).contains(&month) && (1..=31).contains(&day) && hour < 24 && minute < 60 && second <= 60
+    let second_ok = second < 60 || (second == 60 && hour == 23 && minute == 59);
+    separators && tail_ok && (1..=days_in_month(year, month)).contains(&day) && hour < 24 && minute < 60 && second_ok
+}
+
+/// Days in `month` (1 to 12) of `year` in the proleptic Gregorian calendar; 0 for any other month.
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 0,
+    }
 }
 
 #[cfg(test)]
@@ -224,6 +248,22 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn emails_that_would_rewrite_a_mailto_link_are_refused() {
+        for bad in [
+            "owner@shop.example?bcc=attacker%40evil.example&subject=Invoice",
+            "owner@shop.example?subject=Refund",
+            "a?b@example.com",
+            "a&b@example.com",
+            "a%40b@example.com",
+            "owner@shop.example%0A",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+            assert_eq!(field_of(Feedback { email: Some(bad.into()), ..sample() }), "email", "{bad}");
+        }
+        assert!(is_email("o'brien+news@example.ie"), "other punctuation real addresses use is still fine");
+    }
+
+    #[test]
     fn ids_must_be_uuid_v4() {
         assert!(is_uuid_v4("0B6F1E2C-3D4A-4B5C-AD6E-7F8091A2B3C4"));
         for bad in ["", "0b6f1e2c3d4a4b5c8d6e7f8091a2b3c4", "0b6f1e2c-3d4a-1b5c-8d6e-7f8091a2b3c4", "0b6f1e2c-3d4a-4b5c-cd6e-7f8091a2b3c4", "zb6f1e2c-3d4a-4b5c-8d6e-7f8091a2b3c4"] {
@@ -234,11 +274,47 @@ pub(crate) mod tests {
 
     #[test]
     fn timestamps_must_be_rfc3339_utc() {
-        for good in ["2026-11-23T10:00:00Z", "2026-11-23T10:00:00.5Z", "2026-02-28T23:59:60.123456789Z"] {
+        for good in ["2026-11-23T10:00:00Z", "2026-11-23T10:00:00.5Z", "2026-02-28T23:59:60.123456789Z", "2026-11-23t10:00:00z"] {
             assert_eq!(Feedback { created_at: good.into(), ..sample() }.validate(), Ok(()), "{good}");
         }
-        for bad in ["", "2026-11-23", "2026-11-23T10:00:00", "2026-11-23T10:00:00+01:00", "2026-13-01T00:00:00Z", "2026-11-23T24:00:00Z", "2026-11-23T10:00:00.Z"] {
+        for bad in ["", "2026-11-23", "2026-11-23T10:00:00", "2026-11-23T10:00:00+01:00", "2026-13-01T00:00:00Z", "2026-11-23T24:00:00Z", "2026-11-23T10:00:00.Z", "2026-11-23T10:00:00.1234567890Z"] {
             assert_eq!(field_of(Feedback { created_at: bad.into(), ..sample() }), "created_at", "{bad}");
+        }
+    }
+
+    #[test]
+    fn timestamps_must_name_a_day_and_second_that_exist() {
+        let good = [
+            "2026-01-31T00:00:00Z",
+            "2026-04-30T00:00:00Z",
+            "2026-12-31T23:59:60Z",
+            "2026-06-30T23:59:60.5Z",
+            "2024-02-29T12:00:00Z", // divisible by 4
+            "2000-02-29T12:00:00Z", // divisible by 400
+            "2026-02-28T00:00:00Z",
+            "9999-12-31T23:59:59.999999999Z", // far ahead is for the receiver to judge
+        ];
+        for value in good {
+            assert_eq!(Feedback { created_at: value.into(), ..sample() }.validate(), Ok(()), "{value}");
+        }
+        let bad = [
+            "2026-02-31T00:00:00Z",
+            "2026-02-30T00:00:00Z",
+            "2025-02-29T00:00:00Z", // not divisible by 4
+            "1900-02-29T00:00:00Z", // divisible by 100, not by 400
+            "2026-04-31T00:00:00Z",
+            "2026-06-31T00:00:00Z",
+            "2026-09-31T00:00:00Z",
+            "2026-11-31T00:00:00Z",
+            "2026-01-32T00:00:00Z",
+            "2026-01-00T00:00:00Z",
+            "2026-00-10T00:00:00Z",
+            "2026-12-31T12:00:60Z", // a leap second comes only at the end of a day
+            "2026-12-31T23:58:60Z",
+            "2026-12-31T23:59:61Z",
+        ];
+        for value in bad {
+            assert_eq!(field_of(Feedback { created_at: value.into(), ..sample() }), "created_at", "{value}");
         }
     }
 
