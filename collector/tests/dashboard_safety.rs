@@ -1,0 +1,81 @@
+//! The dashboard and its exports against what visitors send and what a strict
+//! Content-Security-Policy forbids.
+
+mod common;
+
+use common::{TestApp, feedback, new_id};
+use platinum_collector::store::{NewFeedback, now_rfc3339};
+use platinum_payload::Feedback;
+use serde_json::Value;
+
+/// Stores `payload` without validating it, like a row written by an older collector whose
+/// checks were looser: the dashboard must show whatever the database holds safely.
+async fn store_as_is(app: &TestApp, payload: Value) {
+    let feedback: Feedback = serde_json::from_value(payload).expect("payload shape");
+    app.store.insert(NewFeedback { feedback, received_at: now_rfc3339(), origin: None }).await.expect("stored");
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[tokio::test]
+async fn bidi_controls_in_visitor_text_are_isolated_and_shown_as_markers() {
+    let app = TestApp::new().await;
+    let comment = "Refund approved \u{202E}gnp.exe\u{202C}";
+    let mut body = feedback(&new_id(), 1, comment);
+    body["page"]["title"] = "Cart \u{2067}sale\u{2069}".into();
+    body["page"]["url"] = "https://shop.example/\u{202B}cart".into();
+    body["user_agent"] = "Mozilla/5.0 \u{202D}x".into();
+    body["email"] = "ana\u{2066}@example.com".into();
+    store_as_is(&app, body).await;
+    let cookie = app.login().await;
+
+    for view in ["/dashboard", "/dashboard/follow-up"] {
+        let html = app.get_with_cookie(view, &cookie).await.text();
+        assert!(
+            html.contains(
+                "<bdi>Refund approved <span class=\"control\" title=\"U+202E RIGHT-TO-LEFT OVERRIDE\">[U+202E]</span>gnp.exe\
+                 <span class=\"control\" title=\"U+202C POP DIRECTIONAL FORMATTING\">[U+202C]</span></bdi>"
+            ),
+            "{view}: {html}"
+        );
+        assert!(
+            html.contains(
+                "<bdi>Cart <span class=\"control\" title=\"U+2067 RIGHT-TO-LEFT ISOLATE\">[U+2067]</span>sale\
+                 <span class=\"control\" title=\"U+2069 POP DIRECTIONAL ISOLATE\">[U+2069]</span></bdi>"
+            ),
+            "{view}: {html}"
+        );
+        for marker in ["[U+202B]", "[U+202D]", "[U+2066]"] {
+            assert!(html.contains(marker), "{view}: page URL, user agent and email show {marker}");
+        }
+        assert!(html.contains("<bdi>en</bdi>"), "{view}: the locale is isolated too");
+        assert!(!html.contains(is_bidi_control), "{view}: no raw bidi control reaches the page");
+    }
+
+    let stored = app.get_with_token("/api/feedback").await.json();
+    assert_eq!(stored["items"][0]["comment"], comment, "the stored words are unchanged");
+}
+
+#[tokio::test]
+async fn a_stored_address_with_a_query_cannot_add_mail_headers() {
+    let app = TestApp::new().await;
+    let address = "owner@shop.example?bcc=attacker%40evil.example&subject=Refund";
+    let mut body = feedback(&new_id(), 2, "Call me");
+    body["email"] = address.into();
+    store_as_is(&app, body).await;
+    let mut plain = feedback(&new_id(), 2, "Write me");
+    plain["email"] = "ana.silva@example.com".into();
+    store_as_is(&app, plain).await;
+    let cookie = app.login().await;
+
+    let html = app.get_with_cookie("/dashboard", &cookie).await.text();
+    let hrefs: Vec<&str> =
+        html.split("href=\"mailto:").skip(1).map(|rest| rest.split('"').next().unwrap_or(rest)).collect();
+    assert_eq!(hrefs.len(), 2, "{html}");
+    assert!(hrefs.contains(&"owner@shop.example%3Fbcc%3Dattacker%2540evil.example%26subject%3DRefund"), "{hrefs:?}");
+    assert!(hrefs.iter().all(|href| !href.contains(['?', '&'])), "{hrefs:?}");
+    assert!(hrefs.contains(&"ana.silva@example.com"), "an ordinary address stays as it is: {hrefs:?}");
+    assert!(html.contains("<bdi>owner@shop.example?bcc=attacker%40evil.example&amp;subject=Refund</bdi>"), "the link text is the address as stored");
+}
