@@ -3,6 +3,7 @@
 
 mod common;
 
+use axum::http::StatusCode;
 use common::{TestApp, feedback, new_id};
 use platinum_collector::store::{NewFeedback, now_rfc3339};
 use platinum_payload::Feedback;
@@ -78,4 +79,22 @@ async fn a_stored_address_with_a_query_cannot_add_mail_headers() {
     assert!(hrefs.iter().all(|href| !href.contains(['?', '&'])), "{hrefs:?}");
     assert!(hrefs.contains(&"ana.silva@example.com"), "an ordinary address stays as it is: {hrefs:?}");
     assert!(html.contains("<bdi>owner@shop.example?bcc=attacker%40evil.example&amp;subject=Refund</bdi>"), "the link text is the address as stored");
+}
+
+#[tokio::test]
+async fn csv_cells_hiding_a_formula_behind_whitespace_or_full_width_signs_are_neutralised() {
+    let app = TestApp::new().await;
+    let formulas = ["  =1+1", "\n=1+1", "\u{FF1D}1+1", "\u{3000}\u{FF0B}1", "\u{FF0D}1", "\u{FF20}SUM(A1:A2)", " \t-1"];
+    for comment in formulas.iter().chain(&["fine, 1+1=2"]) {
+        store_as_is(&app, feedback(&new_id(), 3, comment)).await;
+    }
+    let answer = app.get_with_token("/api/feedback?format=csv").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let mut csv = csv::Reader::from_reader(answer.body.as_slice());
+    let column = csv.headers().expect("header row").iter().position(|h| h == "comment").expect("comment column");
+    let comments: Vec<String> = csv.records().map(|r| r.expect("CSV record")[column].to_owned()).collect();
+    for formula in formulas {
+        assert!(comments.contains(&format!("'{formula}")), "{formula:?} is text: {comments:?}");
+    }
+    assert!(comments.contains(&"fine, 1+1=2".to_owned()), "a comment that is no formula stays as it is: {comments:?}");
 }
