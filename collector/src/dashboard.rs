@@ -169,12 +169,34 @@ struct FollowUpForm {
 }
 
 async fn mark_followed_up(_: Owner, State(state): State<AppState>, Path(id): Path<String>, Form(form): Form<FollowUpForm>) -> Result<Response, AppError> {
+    // Checked before the row is touched: a refused form must leave nothing half done.
+    let back = back_target(&form.back)?;
     if !state.store.mark_followed_up(&id.to_ascii_lowercase(), &now_rfc3339()).await? {
         return Err(AppError::NotFound);
     }
-    // Only back into the dashboard: the form field must not become an open redirect.
-    let back = if form.back.starts_with("/dashboard") && !form.back.contains("//") { form.back } else { "/dashboard/follow-up".to_owned() };
-    Ok(Redirect::to(&back).into_response())
+    Ok(Redirect::to(back).into_response())
+}
+
+/// Where the follow-up form returns to: the follow-up view when `back` is empty, else `back` if
+/// it is a path inside the dashboard that fits in a `Location` header as it is.
+///
+/// Anything else is refused rather than replaced, so a page that sends a broken field is noticed.
+/// `//` and `\` are refused anywhere in it: at the start of a path browsers read either as the
+/// start of another host, and proxies may collapse them.
+fn back_target(back: &str) -> Result<&str, AppError> {
+    if back.is_empty() {
+        return Ok("/dashboard/follow-up");
+    }
+    let in_dashboard = back.strip_prefix("/dashboard").is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']));
+    let visible_ascii = back.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    if in_dashboard && visible_ascii && !back.contains("//") && !back.contains('\\') {
+        Ok(back)
+    } else {
+        Err(AppError::invalid(
+            Some("back".to_owned()),
+            "back must be a dashboard path such as /dashboard/follow-up, in visible ASCII without // or \\",
+        ))
+    }
 }
 
 fn response_row(row: &StoredFeedback, back: &str) -> Markup {

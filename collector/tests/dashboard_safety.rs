@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{TestApp, feedback, new_id};
+use common::{TestApp, feedback, form, new_id};
 use platinum_collector::store::{NewFeedback, now_rfc3339};
 use platinum_payload::Feedback;
 use serde_json::Value;
@@ -97,4 +97,42 @@ async fn csv_cells_hiding_a_formula_behind_whitespace_or_full_width_signs_are_ne
         assert!(comments.contains(&format!("'{formula}")), "{formula:?} is text: {comments:?}");
     }
     assert!(comments.contains(&"fine, 1+1=2".to_owned()), "a comment that is no formula stays as it is: {comments:?}");
+}
+
+#[tokio::test]
+async fn a_back_field_that_is_not_a_dashboard_path_is_refused_before_marking() {
+    let app = TestApp::new().await;
+    let (id, other) = (new_id(), new_id());
+    store_as_is(&app, feedback(&id, 1, "Broken checkout")).await;
+    store_as_is(&app, feedback(&other, 2, "Slow")).await;
+    let cookie = app.login().await;
+    let mark = format!("/dashboard/feedback/{id}/followed-up");
+    let still_waiting = format!("action=\"{mark}\"");
+
+    for back in [
+        "%0D%0A",
+        "%2Fdashboard%0D%0ASet-Cookie%3A%20x%3D1",
+        "%2Fdashboard%2Ffollow-up%20x",
+        "%2F%2Fevil.example%2Fdashboard",
+        "%2Fdashboard%2F%2Fevil.example",
+        "%2Fdashboard%5C%5Cevil.example",
+        "%2Fdashboardevil",
+        "%2Fdashboard%2F%C3%A9",
+        "https%3A%2F%2Fevil.example",
+    ] {
+        let answer = app.send(form(&mark, &format!("back={back}"), Some(&cookie))).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "back={back}");
+        assert_eq!(answer.json()["field"], "back", "back={back}");
+        let html = app.get_with_cookie("/dashboard/follow-up", &cookie).await.text();
+        assert!(html.contains("data-pending=\"2\"") && html.contains(&still_waiting), "back={back}: the row is not marked");
+    }
+
+    let marked = app.send(form(&mark, "back=%2Fdashboard%3Frating%3D1%26page%3D2", Some(&cookie))).await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER);
+    assert_eq!(marked.header("location"), Some("/dashboard?rating=1&page=2"), "a filtered list is a place to go back to");
+    let empty = app.send(form(&format!("/dashboard/feedback/{other}/followed-up"), "back=", Some(&cookie))).await;
+    assert_eq!(empty.status, StatusCode::SEE_OTHER);
+    assert_eq!(empty.header("location"), Some("/dashboard/follow-up"), "no back: the follow-up view");
+    let html = app.get_with_cookie("/dashboard/follow-up", &cookie).await.text();
+    assert!(html.contains("data-pending=\"0\"") && !html.contains(&still_waiting));
 }
