@@ -136,3 +136,30 @@ async fn a_back_field_that_is_not_a_dashboard_path_is_refused_before_marking() {
     let html = app.get_with_cookie("/dashboard/follow-up", &cookie).await.text();
     assert!(html.contains("data-pending=\"0\"") && !html.contains(&still_waiting));
 }
+
+#[tokio::test]
+async fn pages_link_their_stylesheet_and_hold_no_inline_style() {
+    let app = TestApp::new().await;
+    store_as_is(&app, feedback(&new_id(), 1, "Too slow \u{202E}x")).await;
+    store_as_is(&app, feedback(&new_id(), 5, "Great")).await;
+    let cookie = app.login().await;
+    let login_page = app.get("/dashboard").await;
+    assert_eq!(login_page.status, StatusCode::UNAUTHORIZED);
+    let pages = [
+        ("login", login_page.text()),
+        ("overview", app.get_with_cookie("/dashboard", &cookie).await.text()),
+        ("follow-up", app.get_with_cookie("/dashboard/follow-up", &cookie).await.text()),
+    ];
+    for (name, html) in &pages {
+        assert!(html.contains("<link rel=\"stylesheet\" href=\"/dashboard/style.css\">"), "{name}: {html}");
+        assert!(!html.contains("<style"), "{name}: no inline style element");
+        assert!(!html.contains(" style="), "{name}: no inline style attribute");
+    }
+
+    let sheet = app.get("/dashboard/style.css").await;
+    assert_eq!(sheet.status, StatusCode::OK, "no login needed");
+    assert_eq!(sheet.header("content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(sheet.header("cache-control"), Some("public, max-age=300"));
+    let css = sheet.text();
+    assert!(css.contains(".response{") && css.contains(".control{"), "{css}");
+}
