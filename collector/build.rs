@@ -31,22 +31,28 @@ fn main() {
         let name = path.file_name().and_then(|n| n.to_str()).expect("file names in dist/ are UTF-8").to_owned();
         println!("cargo::rerun-if-changed={}", path.display());
         let raw = std::fs::read(&path).expect("read a dist/ file");
+        // The compressed forms are made from the raw bytes with fixed settings, so the raw hash
+        // and a suffix naming the encoding tell every form of every version apart.
+        let hash = fnv1a(&raw);
         let (gzip, brotli) = if worth_compressing(&name) {
             let gz = write_next_to(&out, &name, "gz", &gzip(&raw));
             let br = write_next_to(&out, &name, "br", &brotli(&raw));
-            (format!("Some(include_bytes!({gz:?}))"), format!("Some(include_bytes!({br:?}))"))
+            (format!("Some({})", representation(&gz, hash, "-gz")), format!("Some({})", representation(&br, hash, "-br")))
         } else {
             ("None".to_owned(), "None".to_owned())
         };
-        let _ = writeln!(
-            code,
-            "    EmbeddedFile {{ name: {name:?}, raw: include_bytes!({raw_path:?}), gzip: {gzip}, brotli: {brotli}, etag: \"\\\"{etag:016x}\\\"\" }},",
-            raw_path = path.display().to_string(),
-            etag = fnv1a(&raw),
-        );
+        let raw = representation(&path.display().to_string(), hash, "");
+        let _ = writeln!(code, "    EmbeddedFile {{ name: {name:?}, raw: {raw}, gzip: {gzip}, brotli: {brotli} }},");
     }
     code.push(']');
     std::fs::write(out.join("widget_files.rs"), code).expect("write widget_files.rs");
+}
+
+/// Rust source for a `Representation` of the file at `path`, tagged with `hash` and the suffix of
+/// its encoding.
+fn representation(path: &str, hash: u64, suffix: &str) -> String {
+    let etag = format!("\"{hash:016x}{suffix}\"");
+    format!("Representation {{ bytes: include_bytes!({path:?}), etag: {etag:?} }}")
 }
 
 fn worth_compressing(name: &str) -> bool {

@@ -8,7 +8,7 @@ use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
 use crate::charts;
@@ -27,6 +27,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/dashboard/logout-everywhere", post(logout_everywhere))
         .route("/dashboard/follow-up", get(follow_up))
         .route("/dashboard/export.csv", get(export))
+        .route("/dashboard/style.css", get(stylesheet))
         .route("/dashboard/feedback/{id}/followed-up", post(mark_followed_up))
         .route_layer(from_fn_with_state(state.clone(), refuse_cross_site_posts))
 }
@@ -231,12 +232,38 @@ struct FollowUpForm {
 }
 
 async fn mark_followed_up(_: Owner, State(state): State<AppState>, Path(id): Path<String>, Form(form): Form<FollowUpForm>) -> Result<Response, AppError> {
+    // Checked before the row is touched: a refused form must leave nothing half done.
+    let back = back_target(&form.back)?;
     if !state.store.mark_followed_up(&id.to_ascii_lowercase(), &now_rfc3339()).await? {
         return Err(AppError::NotFound);
     }
-    // Only back into the dashboard: the form field must not become an open redirect.
-    let back = if form.back.starts_with("/dashboard") && !form.back.contains("//") { form.back } else { "/dashboard/follow-up".to_owned() };
-    Ok(Redirect::to(&back).into_response())
+    Ok(Redirect::to(back).into_response())
+}
+
+/// Where the follow-up form returns to: the follow-up view when `back` is empty, else `back` if
+/// it is a path inside the dashboard that fits in a `Location` header as it is.
+///
+/// Anything else is refused rather than replaced, so a page that sends a broken field is noticed.
+/// `//` and `\` are refused anywhere in it: at the start of a path browsers read either as the
+/// start of another host, and proxies may collapse them.
+fn back_target(back: &str) -> Result<&str, AppError> {
+    if back.is_empty() {
+        return Ok("/dashboard/follow-up");
+    }
+    let in_dashboard = back.strip_prefix("/dashboard").is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']));
+    let visible_ascii = back.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    if in_dashboard && visible_ascii && !back.contains("//") && !back.contains('\\') {
+        Ok(back)
+    } else {
+        Err(AppError::invalid(
+            Some("back".to_owned()),
+            "back must be a dashboard path such as /dashboard/follow-up, in visible ASCII without // or \\",
+        ))
+    }
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")], STYLE)
 }
 
 fn response_row(row: &StoredFeedback, back: &str) -> Markup {
@@ -253,13 +280,16 @@ fn response_row(row: &StoredFeedback, back: &str) -> Markup {
                 @if let Some(at) = &row.followed_up_at { span class="tag done" title=(at) { "followed up" } }
             }
             @if row.comment.is_empty() { p class="comment none" { "(no comment)" } }
-            @else { p class="comment" { (row.comment) } }
+            @else { p class="comment" { (visitor_text(&row.comment)) } }
             dl {
                 @if let Some(email) = row.email.as_deref().filter(|e| !e.is_empty()) {
-                    dt { "Email" } dd class="email" { a href={"mailto:" (email)} { (email) } }
+                    dt { "Email" } dd class="email" { a href=(mailto(email)) { (visitor_text(email)) } }
                 }
-                dt { "Page" } dd class="page" { (row.page_title) " " span class="url" { (row.page_url) } }
-                dt { "Browser" } dd { (row.locale) ", " (row.viewport_width) "×" (row.viewport_height) ", " span class="ua" { (row.user_agent) } }
+                dt { "Page" } dd class="page" { (visitor_text(&row.page_title)) " " span class="url" { (visitor_text(&row.page_url)) } }
+                dt { "Browser" } dd {
+                    (visitor_text(&row.locale)) ", " (row.viewport_width) "×" (row.viewport_height) ", "
+                    span class="ua" { (visitor_text(&row.user_agent)) }
+                }
             }
             @if row.followed_up_at.is_none() {
                 form class="mark" method="post" action={"/dashboard/feedback/" (row.id) "/followed-up"} {
@@ -269,6 +299,60 @@ fn response_row(row: &StoredFeedback, back: &str) -> Markup {
             }
         }
     }
+}
+
+/// A string a visitor sent, as text that cannot change the direction of what surrounds it.
+///
+/// `<bdi>` isolates the whole string; embedding, override and isolate controls inside it are shown
+/// as a marker naming the character instead of being obeyed, so `\u{202E}gnp.exe` reads as it
+/// was typed, not as `exe.png`. The stored text is unchanged.
+fn visitor_text(text: &str) -> Markup {
+    html! {
+        bdi {
+            @for piece in text.split_inclusive(|c| bidi_control_name(c).is_some()) {
+                @match piece.char_indices().next_back().and_then(|(at, c)| Some((&piece[..at], c, bidi_control_name(c)?))) {
+                    Some((before, control, name)) => {
+                        (before)
+                        span class="control" title=(format!("U+{:04X} {name}", u32::from(control))) {
+                            (format!("[U+{:04X}]", u32::from(control)))
+                        }
+                    }
+                    None => (piece),
+                }
+            }
+        }
+    }
+}
+
+/// The Unicode name of `c` if it is one of the controls that embed, override or isolate text
+/// direction (U+202A–U+202E, U+2066–U+2069).
+fn bidi_control_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        _ => return None,
+    })
+}
+
+/// A `mailto:` URL for `address` with every byte but unreserved characters and `@`
+/// percent-encoded, so an address stored with `?` or `&` in it cannot add recipients or headers.
+fn mailto(address: &str) -> String {
+    let mut url = String::from("mailto:");
+    for byte in address.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'@') {
+            url.push(char::from(byte));
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
 }
 
 fn login_page(problem: Option<&str>, status: StatusCode) -> Response {
@@ -316,7 +400,8 @@ fn page(title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
                 title { (title) " · Platinum" }
-                style { (PreEscaped(STYLE)) }
+                // Out of line: the dashboard's Content-Security-Policy allows no inline style.
+                link rel="stylesheet" href="/dashboard/style.css";
             }
             body { (body) }
         }
@@ -345,7 +430,7 @@ figure{margin:0;background:var(--card);border-radius:10px;padding:.75rem}figcapt
 time,.tag,.hint,.lead,.empty{color:var(--muted);font-size:.9rem}.tag{border:1px solid var(--muted);border-radius:99px;padding:0 .5rem}
 .comment{white-space:pre-wrap;overflow-wrap:anywhere}.comment.none{color:var(--muted)}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.1rem .75rem;font-size:.85rem;margin:.5rem 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
-.url,.ua{color:var(--muted)}.paging{display:flex;gap:1rem;justify-content:center;margin:1rem 0}
+.url,.ua{color:var(--muted)}.control{color:var(--muted);font-size:.75em;font-family:ui-monospace,monospace}.paging{display:flex;gap:1rem;justify-content:center;margin:1rem 0}
 .login{max-width:22rem;margin:15vh auto;padding:1.5rem;background:var(--card);border-radius:12px;display:flex;flex-direction:column;gap:.75rem}
 .login input{display:block;width:100%;margin-top:.25rem;font:inherit;padding:.5rem;border-radius:6px;border:1px solid var(--muted)}
 .problem{color:var(--bad);margin:0}

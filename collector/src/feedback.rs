@@ -209,6 +209,11 @@ pub fn csv_response(rows: &[StoredFeedback]) -> Result<Response, AppError> {
 
 /// Spreadsheets run a cell starting with `=`, `+`, `-` or `@` (or a tab or carriage return that
 /// hides one) as a formula; a leading `'` makes it text.
+///
+/// Some also skip leading whitespace and newlines, and read the full-width forms `＝`, `＋`, `－`
+/// and `＠` as the ASCII ones, so the first character after any Unicode whitespace is the one
+/// that counts.
 fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
+    let starts_formula = cell.trim_start().starts_with(['=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}']);
+    if starts_formula || cell.starts_with(['\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
 }

@@ -12,9 +12,18 @@ use crate::{AppError, AppState};
 /// One file of `dist/` with its precompressed forms.
 pub(crate) struct EmbeddedFile {
     name: &'static str,
-    raw: &'static [u8],
-    gzip: Option<&'static [u8]>,
-    brotli: Option<&'static [u8]>,
+    raw: Representation,
+    gzip: Option<Representation>,
+    brotli: Option<Representation>,
+}
+
+/// The bytes of one encoding of a file and the entity-tag that names exactly those bytes.
+///
+/// Each encoding has its own tag: a cache that holds the gzip body must not be told by a `304`
+/// that it may serve it to a request that was answered in brotli.
+pub(crate) struct Representation {
+    bytes: &'static [u8],
+    /// A strong entity-tag, quotes included.
     etag: &'static str,
 }
 
@@ -49,16 +58,16 @@ fn serve(file: &EmbeddedFile, headers: &HeaderMap) -> Response {
         // The loader names the hashed files, so it must be refetched soon after a release.
         "public, max-age=300, must-revalidate"
     };
-    let mut response = if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == file.etag.as_bytes()) {
+    let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let (chosen, encoding) = match (&file.brotli, &file.gzip) {
+        (Some(br), _) if accepts(accepted, "br") => (br, Some("br")),
+        (_, Some(gz)) if accepts(accepted, "gzip") => (gz, Some("gzip")),
+        _ => (&file.raw, None),
+    };
+    let mut response = if is_not_modified(headers, chosen.etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let (body, encoding) = match (file.brotli, file.gzip) {
-            (Some(br), _) if accepts(accepted, "br") => (br, Some("br")),
-            (_, Some(gz)) if accepts(accepted, "gzip") => (gz, Some("gzip")),
-            _ => (file.raw, None),
-        };
-        let mut response = body.into_response();
+        let mut response = chosen.bytes.into_response();
         if let Some(encoding) = encoding {
             response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
         }
@@ -67,13 +76,45 @@ fn serve(file: &EmbeddedFile, headers: &HeaderMap) -> Response {
     };
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    h.insert(header::ETAG, HeaderValue::from_static(file.etag));
+    h.insert(header::ETAG, HeaderValue::from_static(chosen.etag));
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     // Other sites embed the widget: its module script and wasm are fetched in CORS mode.
     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     h.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
+}
+
+/// Whether `If-None-Match` is `*` or lists `etag`, by the weak comparison of RFC 9110 §13.1.2
+/// (a `W/` on either side does not matter), so the client's copy may be used as it is.
+fn is_not_modified(headers: &HeaderMap, etag: &str) -> bool {
+    let ours = opaque_tag(etag.as_bytes());
+    headers.get_all(header::IF_NONE_MATCH).iter().any(|value| {
+        let value = value.as_bytes();
+        value.trim_ascii() == b"*" || entity_tags(value).any(|tag| opaque_tag(tag) == ours)
+    })
+}
+
+/// The entity-tags of a comma-separated `If-None-Match` list, up to the first item that is not one.
+///
+/// Read quote to quote rather than split at commas, because a comma may stand inside a tag.
+fn entity_tags(list: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = list;
+    std::iter::from_fn(move || {
+        let skipped = rest.iter().take_while(|b| matches!(b, b',' | b' ' | b'\t')).count();
+        rest = &rest[skipped..];
+        let weak = usize::from(rest.starts_with(b"W/")) * 2;
+        let inner = rest[weak..].strip_prefix(b"\"")?;
+        let end = weak + 2 + inner.iter().position(|&b| b == b'"')?;
+        let (tag, after) = rest.split_at(end);
+        rest = after;
+        Some(tag)
+    })
+}
+
+/// An entity-tag without its weakness indicator: what the weak comparison compares.
+fn opaque_tag(tag: &[u8]) -> &[u8] {
+    tag.strip_prefix(b"W/").unwrap_or(tag)
 }
 
 /// Whether `Accept-Encoding` lists `coding` without `q=0`.
@@ -112,13 +153,16 @@ mod tests {
     // Stands in for a built widget, so these tests do not depend on `dist/` having been built.
     const WASM: EmbeddedFile = EmbeddedFile {
         name: "platinum-0123abcd.wasm",
-        raw: b"\0asm raw",
-        gzip: Some(b"gzip bytes"),
-        brotli: Some(b"brotli bytes"),
-        etag: "\"00000000000000aa\"",
+        raw: Representation { bytes: b"\0asm raw", etag: "\"00000000000000aa\"" },
+        gzip: Some(Representation { bytes: b"gzip bytes", etag: "\"00000000000000aa-gz\"" }),
+        brotli: Some(Representation { bytes: b"brotli bytes", etag: "\"00000000000000aa-br\"" }),
     };
-    const LOADER: EmbeddedFile =
-        EmbeddedFile { name: "feedback.js", raw: b"loader", gzip: Some(b"gz"), brotli: None, etag: "\"00000000000000bb\"" };
+    const LOADER: EmbeddedFile = EmbeddedFile {
+        name: "feedback.js",
+        raw: Representation { bytes: b"loader", etag: "\"00000000000000bb\"" },
+        gzip: Some(Representation { bytes: b"gz", etag: "\"00000000000000bb-gz\"" }),
+        brotli: None,
+    };
 
     fn request(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
         pairs.iter().map(|(k, v)| (k.clone(), HeaderValue::from_static(v))).collect()
@@ -147,6 +191,46 @@ mod tests {
         assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
         let unchanged = serve(&LOADER, &request(&[(header::IF_NONE_MATCH, "\"00000000000000bb\"")]));
         assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    }
+
+    fn brotli_request_with(if_none_match: &'static str) -> Response {
+        serve(&WASM, &request(&[(header::ACCEPT_ENCODING, "gzip, br"), (header::IF_NONE_MATCH, if_none_match)]))
+    }
+
+    #[test]
+    fn a_weak_tag_a_list_holding_the_tag_or_a_star_revalidate() {
+        for if_none_match in [
+            "W/\"00000000000000aa-br\"",
+            "\"00000000000000aa-br\"",
+            "\"00000000000000aa\", W/\"ff,ff\" ,\"00000000000000aa-br\"",
+            "*",
+        ] {
+            let response = brotli_request_with(if_none_match);
+            assert_eq!(response.status(), StatusCode::NOT_MODIFIED, "{if_none_match}");
+            let h = response.headers();
+            assert_eq!(h[header::ETAG], "\"00000000000000aa-br\"", "{if_none_match}");
+            assert_eq!(h[header::VARY], "Accept-Encoding", "{if_none_match}");
+        }
+    }
+
+    #[test]
+    fn another_encodings_tag_does_not_revalidate() {
+        for if_none_match in ["\"00000000000000aa-gz\"", "W/\"00000000000000aa\"", "\"00000000000000aa-gz\", \"00000000000000aa\"", "00000000000000aa-br", ""] {
+            let response = brotli_request_with(if_none_match);
+            assert_eq!(response.status(), StatusCode::OK, "{if_none_match}");
+            assert_eq!(response.headers()[header::CONTENT_ENCODING], "br", "{if_none_match}");
+            assert_eq!(response.headers()[header::ETAG], "\"00000000000000aa-br\"", "{if_none_match}");
+        }
+    }
+
+    #[test]
+    fn each_encoding_has_its_own_tag() {
+        let tag = |accept: &'static str| serve(&WASM, &request(&[(header::ACCEPT_ENCODING, accept)])).headers()[header::ETAG].clone();
+        let (br, gzip, identity) = (tag("br"), tag("gzip"), tag("identity"));
+        assert!(br != gzip && gzip != identity && br != identity, "{br:?} {gzip:?} {identity:?}");
+        let gzip_revalidated = serve(&WASM, &request(&[(header::ACCEPT_ENCODING, "gzip"), (header::IF_NONE_MATCH, "W/\"00000000000000aa-gz\"")]));
+        assert_eq!(gzip_revalidated.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(gzip_revalidated.headers()[header::ETAG], gzip);
     }
 
     #[test]
