@@ -1,5 +1,6 @@
-//! `/dashboard`: the owner's view behind the admin token — login, summary with charts, the
-//! filtered list of responses, the "needs follow-up" view and marking responses as followed up.
+//! `/dashboard`: the owner's view behind the admin token — login and sessions, summary with
+//! charts, the filtered list of responses, the "needs follow-up" view, marking responses as
+//! followed up, and the stylesheet these pages share.
 
 use axum::extract::{FromRequestParts, Path, RawQuery, Request, State};
 use axum::http::request::Parts;
@@ -277,6 +278,9 @@ fn response_row(row: &StoredFeedback, back: &str) -> Markup {
                 }
                 time datetime=(row.received_at) { (row.received_at.get(..16).unwrap_or(&row.received_at).replace('T', " ")) }
                 @if row.spam { span class="tag" { "spam" } }
+                @if row.clock_skewed {
+                    span class="tag clock" title={"Sent at " (row.created_at) " by the visitor's clock, far from when it arrived"} { "visitor's clock off" }
+                }
                 @if let Some(at) = &row.followed_up_at { span class="tag done" title=(at) { "followed up" } }
             }
             @if row.comment.is_empty() { p class="comment none" { "(no comment)" } }

@@ -234,6 +234,11 @@ async fn a_visitor_clock_far_from_the_arrival_time_is_kept_and_flagged() {
     assert_eq!(item(&future)["created_at"], "9999-12-31T23:59:59Z", "the visitor's value is kept");
     assert_eq!(item(&future)["clock_skewed"], true);
     assert_eq!(item(&now)["clock_skewed"], false);
+    let cookie = app.login().await;
+    let page = app.get_with_cookie("/dashboard", &cookie).await.text();
+    assert_eq!(page.matches("visitor's clock off").count(), 1, "the dashboard says which one");
+    let csv = app.get_with_token("/api/feedback?format=csv").await.text();
+    assert!(csv.lines().next().is_some_and(|header| header.ends_with(",clock_skewed")), "{csv}");
 }
 
 #[test]
