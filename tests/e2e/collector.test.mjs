@@ -71,6 +71,21 @@ test("feedback sent on the demo page shows on the dashboard, the unhappy one und
   await page.locator('button[name="mark-followed-up"]').first().click();
   await page.waitForLoadState();
   assert.equal(await page.locator('button[name="mark-followed-up"]').count(), 0, "marked as followed up");
+
+  // The dashboard runs under its own strict CSP: styled by its stylesheet, with nothing blocked.
+  const maxWidth = await page.evaluate(() => getComputedStyle(document.querySelector("main")).maxWidth);
+  assert.equal(maxWidth, "960px", "the dashboard's stylesheet applies");
+  const blocked = log.filter((l) => /Content.Security.Policy|Refused to/i.test(l.text));
+  assert.deepEqual(blocked, [], "the dashboard's own CSP blocks nothing it needs");
+
+  // Log out everywhere: this browser, and any copy of its cookie, is back at the login form.
+  const cookies = await context.cookies();
+  await page.locator('form[action="/dashboard/logout-everywhere"] button').click();
+  await page.locator('input[name="token"]').waitFor();
+  const copied = cookies.find((c) => c.name === "platinum_session");
+  assert.ok(copied?.httpOnly && copied.sameSite === "Strict" && copied.path === "/dashboard", JSON.stringify(copied));
+  const replay = await fetch(collector.url + "/dashboard", { headers: { cookie: `platinum_session=${copied.value}` } });
+  assert.equal(replay.status, 401, "the copied cookie no longer opens the dashboard");
   await context.close();
 });
 
