@@ -1,0 +1,77 @@
+//! What one try at delivering a notification came to, as every channel reports it, and how long
+//! to wait before the next try.
+
+use std::time::Duration;
+
+/// The result of one delivery try.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The channel accepted it.
+    Delivered,
+    /// It may work later (network error, timeout, `408`, `429`, `5xx`, SMTP `4xx`): try again,
+    /// no sooner than `after` when the channel said so.
+    Retry {
+        /// What the channel asked for (`Retry-After`), if anything.
+        after: Option<Duration>,
+        /// What went wrong, for the owner.
+        reason: String,
+    },
+    /// It will never be accepted (a `4xx` other than `408` and `429`, SMTP `5xx`): stop and show
+    /// the reason.
+    Refused {
+        /// What the channel answered, for the owner.
+        reason: String,
+    },
+}
+
+/// Shortest wait before a retry.
+pub const FIRST_RETRY: Duration = Duration::from_secs(2);
+/// Longest wait between retries: a channel down for hours is still tried every ten minutes.
+pub const LAST_RETRY: Duration = Duration::from_secs(600);
+
+/// How long to wait after the `attempts`-th failed try: doubling from [`FIRST_RETRY`] up to
+/// [`LAST_RETRY`], with up to a quarter more at random (`jitter` in 0..=1) so that many
+/// notifications waiting on one channel do not all come back at once; never sooner than the
+/// channel asked.
+pub fn backoff(attempts: u32, asked: Option<Duration>, jitter: f64) -> Duration {
+    let doubling = FIRST_RETRY.saturating_mul(1u32.checked_shl(attempts.saturating_sub(1).min(16)).unwrap_or(u32::MAX));
+    let base = doubling.min(LAST_RETRY);
+    let wait = base + base.mul_f64(jitter.clamp(0.0, 1.0) / 4.0);
+    asked.map_or(wait, |asked| wait.max(asked))
+}
+
+/// Classifies an HTTP answer the way the widget's courier does.
+pub fn from_http_status(status: u16, retry_after: Option<Duration>, body: &str) -> Outcome {
+    let snippet: String = body.chars().take(200).collect();
+    match status {
+        200..=299 => Outcome::Delivered,
+        408 | 429 | 500..=599 => Outcome::Retry { after: retry_after, reason: format!("HTTP {status}: {snippet}") },
+        _ => Outcome::Refused { reason: format!("HTTP {status}: {snippet}") },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_double_up_to_the_cap_and_honour_what_was_asked() {
+        assert_eq!(backoff(1, None, 0.0), Duration::from_secs(2));
+        assert_eq!(backoff(2, None, 0.0), Duration::from_secs(4));
+        assert_eq!(backoff(5, None, 0.0), Duration::from_secs(32));
+        assert_eq!(backoff(40, None, 0.0), LAST_RETRY);
+        assert_eq!(backoff(1, None, 1.0), Duration::from_millis(2500));
+        assert_eq!(backoff(1, Some(Duration::from_secs(30)), 0.5), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn http_answers_are_classified_like_the_widget_does() {
+        assert_eq!(from_http_status(204, None, ""), Outcome::Delivered);
+        for status in [408, 429, 500, 503] {
+            assert!(matches!(from_http_status(status, None, "busy"), Outcome::Retry { .. }), "{status}");
+        }
+        for status in [400, 401, 404, 410] {
+            assert!(matches!(from_http_status(status, None, "gone"), Outcome::Refused { .. }), "{status}");
+        }
+    }
+}
