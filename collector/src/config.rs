@@ -160,6 +160,29 @@ pub fn parse_duration(value: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// Which stored responses alert the owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlertOn {
+    /// Ratings 1 and 2 (the default).
+    Unhappy,
+    /// Every response.
+    All,
+    /// None: digests only.
+    None,
+}
+
+impl AlertOn {
+    /// Whether a stored response with `rating`, flagged `spam` or not, alerts.
+    pub fn alerts(self, rating: u8, spam: bool) -> bool {
+        !spam
+            && match self {
+                Self::Unhappy => rating <= 2,
+                Self::All => true,
+                Self::None => false,
+            }
+    }
+}
+
 /// Tools for measuring and checking a database; not part of normal use.
 #[derive(Debug, Subcommand)]
 pub enum Command {

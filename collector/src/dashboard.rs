@@ -29,7 +29,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/dashboard/follow-up", get(follow_up))
         .route("/dashboard/export.csv", get(export))
         .route("/dashboard/style.css", get(stylesheet))
+        .route("/dashboard/feedback/{id}", get(response_page))
         .route("/dashboard/feedback/{id}/followed-up", post(mark_followed_up))
+        .merge(crate::notifications::router())
         .route_layer(from_fn_with_state(state.clone(), refuse_cross_site_posts))
 }
 
@@ -62,7 +64,7 @@ async fn refuse_cross_site_posts(State(state): State<AppState>, request: Request
 
 /// Proof that the request carries a valid dashboard session; without it the login form is the
 /// answer.
-struct Owner;
+pub(crate) struct Owner;
 
 impl FromRequestParts<AppState> for Owner {
     type Rejection = Response;
@@ -220,6 +222,22 @@ async fn follow_up(_: Owner, State(state): State<AppState>) -> Result<Markup, Ap
     ))
 }
 
+async fn response_page(_: Owner, State(state): State<AppState>, Path(id): Path<String>) -> Result<Markup, AppError> {
+    let id = id.to_ascii_lowercase();
+    let row = state.store.feedback(&id).await?.ok_or(AppError::NotFound)?;
+    let sent = state.store.notifications_of(&id).await?;
+    let back = format!("/dashboard/feedback/{id}");
+    Ok(layout(
+        "Response",
+        html! {
+            section class="responses" { (response_row(&row, &back)) }
+            h2 { "Notifications" }
+            @if sent.is_empty() { p class="empty" { "No alert was sent about this response." } }
+            @else { (crate::notifications::table(&state, &sent, &back)) }
+        },
+    ))
+}
+
 async fn export(_: Owner, State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, AppError> {
     let listing = Listing::parse(query.as_deref())?;
     let rows = state.store.list_all(&listing.filter).await?;
@@ -247,7 +265,7 @@ async fn mark_followed_up(_: Owner, State(state): State<AppState>, Path(id): Pat
 /// Anything else is refused rather than replaced, so a page that sends a broken field is noticed.
 /// `//` and `\` are refused anywhere in it: at the start of a path browsers read either as the
 /// start of another host, and proxies may collapse them.
-fn back_target(back: &str) -> Result<&str, AppError> {
+pub(crate) fn back_target(back: &str) -> Result<&str, AppError> {
     if back.is_empty() {
         return Ok("/dashboard/follow-up");
     }
@@ -276,7 +294,9 @@ fn response_row(row: &StoredFeedback, back: &str) -> Markup {
                 span class="stars" aria-label={(row.rating) " of " (row.scale)} {
                     @for i in 1..=row.scale { @if i <= row.rating { "★" } @else { "☆" } }
                 }
-                time datetime=(row.received_at) { (row.received_at.get(..16).unwrap_or(&row.received_at).replace('T', " ")) }
+                a class="when" href={"/dashboard/feedback/" (row.id)} title="This response and its notifications" {
+                    time datetime=(row.received_at) { (row.received_at.get(..16).unwrap_or(&row.received_at).replace('T', " ")) }
+                }
                 @if row.spam { span class="tag" { "spam" } }
                 @if row.clock_skewed {
                     span class="tag clock" title={"Sent at " (row.created_at) " by the visitor's clock, far from when it arrived"} { "visitor's clock off" }
@@ -375,13 +395,14 @@ fn login_page(problem: Option<&str>, status: StatusCode) -> Response {
     (status, page).into_response()
 }
 
-fn layout(title: &str, body: Markup) -> Markup {
+pub(crate) fn layout(title: &str, body: Markup) -> Markup {
     page(
         title,
         html! {
             nav class="top" {
                 a href="/dashboard" { "Overview" }
                 a href="/dashboard/follow-up" { "Needs follow-up" }
+                a href="/dashboard/notifications" { "Notifications" }
                 form method="post" action="/dashboard/logout" { button type="submit" { "Log out" } }
                 form method="post" action="/dashboard/logout-everywhere" {
                     button type="submit" title="Ends every dashboard session, on every device" { "Log out everywhere" }
@@ -438,4 +459,7 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:.1rem .75rem;font-size:.85rem
 .login{max-width:22rem;margin:15vh auto;padding:1.5rem;background:var(--card);border-radius:12px;display:flex;flex-direction:column;gap:.75rem}
 .login input{display:block;width:100%;margin-top:.25rem;font:inherit;padding:.5rem;border-radius:6px;border:1px solid var(--muted)}
 .problem{color:var(--bad);margin:0}
+a.when{text-decoration:none}.notifications{width:100%;border-collapse:collapse;font-size:.9rem;margin:.5rem 0}
+.notifications th,.notifications td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--card);vertical-align:top}
+.notification.failed td{color:var(--bad)}.notifications .detail{overflow-wrap:anywhere;max-width:24rem}
 ";

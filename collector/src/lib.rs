@@ -17,6 +17,7 @@ pub mod error;
 mod feedback;
 pub mod filter;
 mod health;
+pub mod notifications;
 pub mod limit;
 pub mod serve;
 pub mod session;
@@ -85,8 +86,12 @@ pub struct AppState {
     pub auth_failures: Arc<limit::FailureLimit>,
     /// How long dashboard sessions last.
     pub sessions: SessionPolicy,
-    /// The time, as sessions see it.
+    /// The time, as sessions and the dashboard see it.
     pub clock: Clock,
+    /// The configured notification channels: id and a name to show the owner.
+    pub channel_names: Arc<[(String, String)]>,
+    /// Wakes the notifications worker (after "Send again").
+    pub notify_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -106,6 +111,8 @@ impl AppState {
             auth_failures,
             sessions: policy.sessions,
             clock,
+            channel_names: Arc::from([]),
+            notify_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -15,9 +16,10 @@ use platinum_payload::Feedback;
 use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use crate::config::AlertOn;
 use crate::filter::{FeedbackFilter, SpamFilter};
 
 /// Most rows written in one transaction.
@@ -103,7 +105,14 @@ fn options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
 
 impl Store {
     /// Opens (creating if needed) and migrates the database at `path`, and starts its writer.
+    /// No response alerts anyone.
     pub async fn open(path: &Path) -> Result<(Self, Writer), sqlx::Error> {
+        Self::open_with(path, AlertPlan::default()).await
+    }
+
+    /// As [`Store::open`], with the writer recording the alerts `plan` asks for in the same
+    /// transaction as each response.
+    pub async fn open_with(path: &Path, plan: AlertPlan) -> Result<(Self, Writer), sqlx::Error> {
         let options = options(path)?;
         // Checkpoints run inside the writer's commits and stall every request waiting on them;
         // fewer, larger ones (WAL up to ~40 MB) cut the p99 under load. A larger page cache was
@@ -118,7 +127,7 @@ impl Store {
             .connect_with(options)
             .await?;
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-        let writer = tokio::spawn(write_loop(conn, rx));
+        let writer = tokio::spawn(write_loop(conn, rx, plan));
         Ok((Self { reads, writer: tx }, Writer(writer)))
     }
 
@@ -287,6 +296,135 @@ impl Store {
     }
 }
 
+/// One message owed to one of the owner's channels, and how its delivery has gone.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct NotificationRow {
+    /// Its number.
+    pub id: i64,
+    /// `alert` or `test`.
+    pub kind: String,
+    /// The channel's id (`email`, `webhook:…`, `slack:…`).
+    pub channel: String,
+    /// The response it is about, if any.
+    pub feedback_id: Option<String>,
+    /// `pending`, `sent` or `failed`.
+    pub status: String,
+    /// Tries so far.
+    pub attempts: i64,
+    /// When it was recorded, Unix seconds.
+    pub created_at: i64,
+    /// When it is next tried, Unix seconds.
+    pub next_try_at: i64,
+    /// When the channel accepted it, Unix seconds.
+    pub sent_at: Option<i64>,
+    /// What went wrong last, if anything did.
+    pub last_error: Option<String>,
+}
+
+const NOTIFICATION_COLUMNS: &str = "id, kind, channel, feedback_id, status, attempts, created_at, next_try_at, sent_at, last_error";
+
+impl Store {
+    /// The response stored under `id`.
+    pub async fn feedback(&self, id: &str) -> Result<Option<StoredFeedback>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM feedback WHERE id = ?")).bind(id).fetch_optional(&self.reads).await
+    }
+
+    /// Up to `limit` pending notifications due at `now`, oldest first.
+    pub async fn due_notifications(&self, now: i64, limit: u32) -> Result<Vec<NotificationRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {NOTIFICATION_COLUMNS} FROM notification WHERE status = 'pending' AND next_try_at <= ? ORDER BY next_try_at, id LIMIT ?"
+        ))
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reads)
+        .await
+    }
+
+    /// When the next pending notification is due, if any is pending.
+    pub async fn next_notification_due(&self) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT MIN(next_try_at) FROM notification WHERE status = 'pending'").fetch_one(&self.reads).await
+    }
+
+    /// Records that notification `id` was delivered at `now`.
+    pub async fn notification_sent(&self, id: i64, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE notification SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?")
+            .bind(now)
+            .bind(id)
+            .execute(&self.reads)
+            .await
+            .map(drop)
+    }
+
+    /// Records a failed try of notification `id`, to be tried again at `next_try_at`.
+    pub async fn notification_retry(&self, id: i64, next_try_at: i64, error: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE notification SET attempts = attempts + 1, next_try_at = ?, last_error = ? WHERE id = ?")
+            .bind(next_try_at)
+            .bind(error)
+            .bind(id)
+            .execute(&self.reads)
+            .await
+            .map(drop)
+    }
+
+    /// Records that notification `id` will never be delivered, and why.
+    pub async fn notification_failed(&self, id: i64, error: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE notification SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?")
+            .bind(error)
+            .bind(id)
+            .execute(&self.reads)
+            .await
+            .map(drop)
+    }
+
+    /// Puts a failed notification back in the queue, due at `now`; false if there is none such.
+    pub async fn retry_notification(&self, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("UPDATE notification SET status = 'pending', next_try_at = ? WHERE id = ? AND status = 'failed'")
+            .bind(now)
+            .bind(id)
+            .execute(&self.reads)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Records a notification for `feedback_id` (or none) on `channel`, due at `now`.
+    pub async fn queue_notification(&self, kind: &str, channel: &str, feedback_id: Option<&str>, now: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "INSERT INTO notification (kind, channel, feedback_id, created_at, next_try_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(kind)
+        .bind(channel)
+        .bind(feedback_id)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&self.reads)
+        .await
+    }
+
+    /// The notifications about response `feedback_id`, oldest first.
+    pub async fn notifications_of(&self, feedback_id: &str) -> Result<Vec<NotificationRow>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {NOTIFICATION_COLUMNS} FROM notification WHERE feedback_id = ? ORDER BY id"))
+            .bind(feedback_id)
+            .fetch_all(&self.reads)
+            .await
+    }
+
+    /// Notifications that failed for good or are still being retried after an error, newest
+    /// first (at most 200).
+    pub async fn troubled_notifications(&self) -> Result<Vec<NotificationRow>, sqlx::Error> {
+        sqlx::query_as(&format!(
+            "SELECT {NOTIFICATION_COLUMNS} FROM notification WHERE status = 'failed' OR (status = 'pending' AND last_error IS NOT NULL) \
+             ORDER BY id DESC LIMIT 200"
+        ))
+        .fetch_all(&self.reads)
+        .await
+    }
+
+    /// How many notifications are pending.
+    pub async fn pending_notifications(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM notification WHERE status = 'pending'").fetch_one(&self.reads).await
+    }
+}
+
 /// A stored response as the dashboard and the export show it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StoredFeedback {
@@ -390,12 +528,32 @@ fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &FeedbackFilter) {
     }
 }
 
-async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<(NewFeedback, Reply)>) {
+/// Which responses alert, on which channels, and whom to wake when they do.
+#[derive(Debug, Clone, Default)]
+pub struct AlertPlan {
+    /// Which responses alert; none when unset.
+    pub on: Option<AlertOn>,
+    /// The configured channels' ids, as stored in `notification.channel`.
+    pub channels: Vec<String>,
+    /// Woken after a commit that recorded alerts.
+    pub wake: Arc<Notify>,
+}
+
+impl AlertPlan {
+    fn alerts(&self, feedback: &Feedback) -> bool {
+        !self.channels.is_empty() && self.on.is_some_and(|on| on.alerts(feedback.rating, feedback.is_spam()))
+    }
+}
+
+async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<(NewFeedback, Reply)>, plan: AlertPlan) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let outcome = write_batch(&mut conn, &batch).await;
+        let outcome = write_batch(&mut conn, &batch, &plan).await;
         match outcome {
-            Ok(stored) => {
+            Ok((stored, alerted)) => {
+                if alerted {
+                    plan.wake.notify_one();
+                }
                 for ((_, reply), stored) in batch.drain(..).zip(stored) {
                     // A sender that gave up (client gone) still has its row committed.
                     let _ = reply.send(Ok(stored));
@@ -414,8 +572,9 @@ async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<(NewFe
     }
 }
 
-/// Writes one transaction; the outcome of each row in order.
-async fn write_batch(conn: &mut SqliteConnection, batch: &[(NewFeedback, Reply)]) -> Result<Vec<Stored>, sqlx::Error> {
+/// Writes one transaction: the new responses and the alerts they owe. The outcome of each row in
+/// order, and whether any alert was recorded.
+async fn write_batch(conn: &mut SqliteConnection, batch: &[(NewFeedback, Reply)], plan: &AlertPlan) -> Result<(Vec<Stored>, bool), sqlx::Error> {
     // A retry can arrive while its first attempt is still queued: only the first copy is inserted.
     let mut seen = HashSet::with_capacity(batch.len());
     let firsts: Vec<&NewFeedback> = batch.iter().map(|(row, _)| row).filter(|row| seen.insert(row.feedback.id.as_str())).collect();
@@ -429,15 +588,27 @@ async fn write_batch(conn: &mut SqliteConnection, batch: &[(NewFeedback, Reply)]
         let ids: Vec<String> = insert_rows(chunk).build_query_scalar().fetch_all(&mut *tx).await?;
         created.extend(ids);
     }
+    let alerting: Vec<&str> =
+        firsts.iter().filter(|row| created.contains(&row.feedback.id) && plan.alerts(&row.feedback)).map(|row| row.feedback.id.as_str()).collect();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    for chunk in alerting.chunks(MAX_CHUNK) {
+        let mut query = QueryBuilder::<Sqlite>::new("INSERT INTO notification (kind, channel, feedback_id, created_at, next_try_at) ");
+        let rows = chunk.iter().flat_map(|id| plan.channels.iter().map(move |channel| (*id, channel.as_str())));
+        query.push_values(rows, |mut b, (id, channel)| {
+            b.push_bind("alert").push_bind(channel).push_bind(id).push_bind(now).push_bind(now);
+        });
+        query.build().execute(&mut *tx).await?;
+    }
     tx.commit().await?;
     let mut answered = HashSet::with_capacity(batch.len());
-    Ok(batch
+    let stored = batch
         .iter()
         .map(|(row, _)| {
             let id = row.feedback.id.as_str();
             if created.contains(id) && answered.insert(id) { Stored::Created } else { Stored::Repeat }
         })
-        .collect())
+        .collect();
+    Ok((stored, !alerting.is_empty()))
 }
 
 /// Largest power of two not above `remaining`, capped at [`MAX_CHUNK`].
