@@ -31,6 +31,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/dashboard/style.css", get(stylesheet))
         .route("/dashboard/feedback/{id}", get(response_page))
         .route("/dashboard/feedback/{id}/followed-up", post(mark_followed_up))
+        .route("/dashboard/feedback/{id}/reply", post(reply))
         .merge(crate::notifications::router())
         .route_layer(from_fn_with_state(state.clone(), refuse_cross_site_posts))
 }
@@ -226,16 +227,69 @@ async fn response_page(_: Owner, State(state): State<AppState>, Path(id): Path<S
     let id = id.to_ascii_lowercase();
     let row = state.store.feedback(&id).await?.ok_or(AppError::NotFound)?;
     let sent = state.store.notifications_of(&id).await?;
+    let replies = state.store.replies_of(&id).await?;
     let back = format!("/dashboard/feedback/{id}");
+    let email = row.email.as_deref().filter(|e| !e.is_empty());
     Ok(layout(
         "Response",
         html! {
             section class="responses" { (response_row(&row, &back)) }
+            @if !replies.is_empty() || email.is_some() { h2 { "Replies" } }
+            @for reply in &replies {
+                article class={"reply " (reply.status)} data-reply-id=(reply.id) {
+                    header {
+                        span { "You wrote, " (crate::notifications::when(reply.created_at)) }
+                        span class="tag" {
+                            @match (reply.status.as_str(), reply.sent_at) {
+                                ("sent", Some(at)) => { "sent " (crate::notifications::when(at)) }
+                                ("failed", _) => { "not sent: " (reply.last_error.as_deref().unwrap_or("refused")) }
+                                _ => { "sending" @if let Some(error) = &reply.last_error { " (last try: " (error) ")" } }
+                            }
+                        }
+                    }
+                    p class="comment" { (reply.body) }
+                }
+            }
+            @if let Some(email) = email {
+                @if state.reply_domain.is_some() {
+                    form class="reply-form" method="post" action={"/dashboard/feedback/" (row.id) "/reply"} {
+                        label { "Reply to " (visitor_text(email)) " by e-mail"
+                            textarea name="body" rows="6" maxlength=(MAX_REPLY_CHARS) required {} }
+                        button type="submit" name="send-reply" { "Send reply" }
+                        p class="hint" { "Their words are quoted below yours; their answer comes to your address. Sending marks the response followed up." }
+                    }
+                } @else {
+                    p class="hint" { "To reply from here, configure e-mail (--smtp-url, --mail-from, --mail-to)." }
+                }
+            }
             h2 { "Notifications" }
             @if sent.is_empty() { p class="empty" { "No alert was sent about this response." } }
             @else { (crate::notifications::table(&state, &sent, &back)) }
         },
     ))
+}
+
+#[derive(Deserialize)]
+struct ReplyForm {
+    #[serde(default)]
+    body: String,
+}
+
+async fn reply(_: Owner, State(state): State<AppState>, Path(id): Path<String>, Form(form): Form<ReplyForm>) -> Result<Response, AppError> {
+    let id = id.to_ascii_lowercase();
+    let Some(domain) = state.reply_domain.as_deref() else {
+        return Err(AppError::invalid(None, "replies need e-mail: start the collector with --smtp-url, --mail-from and --mail-to"));
+    };
+    let body = bounded("body", &form.body, MAX_REPLY_CHARS)?.ok_or_else(|| AppError::invalid(Some("body".to_owned()), "the reply is empty"))?;
+    let row = state.store.feedback(&id).await?.ok_or(AppError::NotFound)?;
+    if row.email.as_deref().is_none_or(str::is_empty) {
+        return Err(AppError::invalid(None, "this visitor left no e-mail address to reply to"));
+    }
+    let message_id = format!("<{}@{domain}>", uuid::Uuid::new_v4());
+    let reply = state.store.queue_reply(&id, body, &message_id, state.clock.now(), &now_rfc3339()).await?;
+    state.notify_wake.notify_one();
+    tracing::info!(reply, "reply to a visitor queued");
+    Ok(Redirect::to(&format!("/dashboard/feedback/{id}")).into_response())
 }
 
 async fn export(_: Owner, State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, AppError> {
@@ -248,12 +302,30 @@ async fn export(_: Owner, State(state): State<AppState>, RawQuery(query): RawQue
 struct FollowUpForm {
     #[serde(default)]
     back: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Longest private note on a followed-up response, in characters.
+const MAX_NOTE_CHARS: usize = 1000;
+/// Longest reply to a visitor, in characters.
+const MAX_REPLY_CHARS: usize = 10_000;
+
+/// `text` trimmed, none if empty, refused (naming `field`) past `max` characters.
+fn bounded<'a>(field: &str, text: &'a str, max: usize) -> Result<Option<&'a str>, AppError> {
+    let text = text.trim();
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(AppError::invalid(Some(field.to_owned()), format!("{field} must be at most {max} characters (got {chars})")));
+    }
+    Ok((!text.is_empty()).then_some(text))
 }
 
 async fn mark_followed_up(_: Owner, State(state): State<AppState>, Path(id): Path<String>, Form(form): Form<FollowUpForm>) -> Result<Response, AppError> {
     // Checked before the row is touched: a refused form must leave nothing half done.
     let back = back_target(&form.back)?;
-    if !state.store.mark_followed_up(&id.to_ascii_lowercase(), &now_rfc3339()).await? {
+    let note = bounded("note", &form.note, MAX_NOTE_CHARS)?;
+    if !state.store.mark_followed_up(&id.to_ascii_lowercase(), &now_rfc3339(), note).await? {
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to(back).into_response())
@@ -318,9 +390,11 @@ fn response_row(row: &StoredFeedback, back: &str) -> Markup {
             @if row.followed_up_at.is_none() {
                 form class="mark" method="post" action={"/dashboard/feedback/" (row.id) "/followed-up"} {
                     input type="hidden" name="back" value=(back);
+                    input type="text" name="note" maxlength=(MAX_NOTE_CHARS) placeholder="Private note (optional)" aria-label="Private note";
                     button type="submit" name="mark-followed-up" { "Mark followed up" }
                 }
             }
+            @if let Some(note) = &row.follow_up_note { p class="note" { "Note: " (note) } }
         }
     }
 }
@@ -459,7 +533,12 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:.1rem .75rem;font-size:.85rem
 .login{max-width:22rem;margin:15vh auto;padding:1.5rem;background:var(--card);border-radius:12px;display:flex;flex-direction:column;gap:.75rem}
 .login input{display:block;width:100%;margin-top:.25rem;font:inherit;padding:.5rem;border-radius:6px;border:1px solid var(--muted)}
 .problem{color:var(--bad);margin:0}
-a.when{text-decoration:none}.notifications{width:100%;border-collapse:collapse;font-size:.9rem;margin:.5rem 0}
+a.when{text-decoration:none}.note{font-size:.9rem;color:var(--muted)}
+.mark{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:.5rem}.mark input{font:inherit;padding:.3rem;border-radius:6px;border:1px solid var(--muted);background:var(--bg);color:var(--fg);flex:1;min-width:12rem}
+.reply{background:var(--card);border-radius:10px;padding:.75rem 1rem;margin:.75rem 0;border-left:4px solid var(--accent)}.reply.failed{border-left-color:var(--bad)}
+.reply header{display:flex;gap:.75rem;flex-wrap:wrap;color:var(--muted);font-size:.9rem}
+.reply-form{display:flex;flex-direction:column;gap:.5rem;margin:1rem 0}.reply-form label{display:flex;flex-direction:column;gap:.25rem}
+.reply-form textarea{font:inherit;padding:.5rem;border-radius:6px;border:1px solid var(--muted);background:var(--bg);color:var(--fg)}.notifications{width:100%;border-collapse:collapse;font-size:.9rem;margin:.5rem 0}
 .notifications th,.notifications td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--card);vertical-align:top}
 .notification.failed td{color:var(--bad)}.notifications .detail{overflow-wrap:anywhere;max-width:24rem}
 ";

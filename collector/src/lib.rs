@@ -90,8 +90,11 @@ pub struct AppState {
     pub clock: Clock,
     /// The configured notification channels: id and a name to show the owner.
     pub channel_names: Arc<[(String, String)]>,
-    /// Wakes the notifications worker (after "Send again").
+    /// Wakes the notifications worker (after "Send again" or a reply).
     pub notify_wake: Arc<tokio::sync::Notify>,
+    /// The domain of the `From` address when e-mail is configured: replies can be sent, and
+    /// their Message-IDs are made in it.
+    pub reply_domain: Option<String>,
 }
 
 impl AppState {
@@ -113,6 +116,7 @@ impl AppState {
             clock,
             channel_names: Arc::from([]),
             notify_wake: Arc::new(tokio::sync::Notify::new()),
+            reply_domain: None,
         }
     }
 }

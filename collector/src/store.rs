@@ -226,12 +226,16 @@ impl Store {
         Ok((pending, done))
     }
 
-    /// Records that the owner followed up on response `id`; false if there is no such response.
-    pub async fn mark_followed_up(&self, id: &str, at: &str) -> Result<bool, sqlx::Error> {
+    /// Records that the owner followed up on response `id`, with a private `note` if given;
+    /// false if there is no such response.
+    pub async fn mark_followed_up(&self, id: &str, at: &str, note: Option<&str>) -> Result<bool, sqlx::Error> {
         // Rare and small: it goes through the read pool and waits (busy_timeout) for the writer.
-        let done = sqlx::query("UPDATE feedback SET followed_up_at = COALESCE(followed_up_at, ?) WHERE id = ?")
-            .bind(at)
-            .bind(id)
+        let done = sqlx::query(
+            "UPDATE feedback SET followed_up_at = COALESCE(followed_up_at, ?), follow_up_note = COALESCE(?, follow_up_note) WHERE id = ?",
+        )
+        .bind(at)
+        .bind(note)
+        .bind(id)
             .execute(&self.reads)
             .await?;
         Ok(done.rows_affected() > 0)
@@ -301,12 +305,14 @@ impl Store {
 pub struct NotificationRow {
     /// Its number.
     pub id: i64,
-    /// `alert` or `test`.
+    /// `alert`, `reply` or `test`.
     pub kind: String,
     /// The channel's id (`email`, `webhook:…`, `slack:…`).
     pub channel: String,
     /// The response it is about, if any.
     pub feedback_id: Option<String>,
+    /// For a reply, which one.
+    pub reply_id: Option<i64>,
     /// `pending`, `sent` or `failed`.
     pub status: String,
     /// Tries so far.
@@ -321,7 +327,7 @@ pub struct NotificationRow {
     pub last_error: Option<String>,
 }
 
-const NOTIFICATION_COLUMNS: &str = "id, kind, channel, feedback_id, status, attempts, created_at, next_try_at, sent_at, last_error";
+const NOTIFICATION_COLUMNS: &str = "id, kind, channel, feedback_id, reply_id, status, attempts, created_at, next_try_at, sent_at, last_error";
 
 impl Store {
     /// The response stored under `id`.
@@ -425,6 +431,88 @@ impl Store {
     }
 }
 
+/// One of the owner's e-mail replies to a visitor, with how its sending went.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ReplyRow {
+    /// Its number.
+    pub id: i64,
+    /// The response it answers.
+    pub feedback_id: String,
+    /// What the owner wrote.
+    pub body: String,
+    /// The Message-ID it is sent with.
+    pub message_id: String,
+    /// When the owner wrote it, Unix seconds.
+    pub created_at: i64,
+    /// `pending`, `sent` or `failed`.
+    pub status: String,
+    /// When the mail server accepted it, Unix seconds.
+    pub sent_at: Option<i64>,
+    /// What went wrong last, if anything did.
+    pub last_error: Option<String>,
+}
+
+impl Store {
+    /// Records the owner's reply to response `feedback_id` and the notification that sends it,
+    /// and marks the response followed up, in one transaction; the reply's number.
+    pub async fn queue_reply(&self, feedback_id: &str, body: &str, message_id: &str, now: i64, now_rfc3339: &str) -> Result<i64, sqlx::Error> {
+        let mut tx = self.reads.begin().await?;
+        let reply: i64 = sqlx::query_scalar("INSERT INTO reply (feedback_id, body, message_id, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+            .bind(feedback_id)
+            .bind(body)
+            .bind(message_id)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO notification (kind, channel, feedback_id, reply_id, created_at, next_try_at) VALUES ('reply', 'email', ?, ?, ?, ?)",
+        )
+        .bind(feedback_id)
+        .bind(reply)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE feedback SET followed_up_at = COALESCE(followed_up_at, ?) WHERE id = ?")
+            .bind(now_rfc3339)
+            .bind(feedback_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(reply)
+    }
+
+    /// Reply `id`, and the Message-IDs of the replies to the same response before it (oldest
+    /// first), for threading.
+    pub async fn reply_with_thread(&self, id: i64) -> Result<Option<(ReplyRow, Vec<String>)>, sqlx::Error> {
+        let reply: Option<ReplyRow> = sqlx::query_as(
+            "SELECT r.id, r.feedback_id, r.body, r.message_id, r.created_at, COALESCE(n.status, 'pending') AS status, n.sent_at, n.last_error \
+             FROM reply r LEFT JOIN notification n ON n.reply_id = r.id WHERE r.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.reads)
+        .await?;
+        let Some(reply) = reply else { return Ok(None) };
+        let earlier = sqlx::query_scalar("SELECT message_id FROM reply WHERE feedback_id = ? AND id < ? ORDER BY id")
+            .bind(&reply.feedback_id)
+            .bind(id)
+            .fetch_all(&self.reads)
+            .await?;
+        Ok(Some((reply, earlier)))
+    }
+
+    /// The owner's replies to response `feedback_id`, oldest first.
+    pub async fn replies_of(&self, feedback_id: &str) -> Result<Vec<ReplyRow>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT r.id, r.feedback_id, r.body, r.message_id, r.created_at, COALESCE(n.status, 'pending') AS status, n.sent_at, n.last_error \
+             FROM reply r LEFT JOIN notification n ON n.reply_id = r.id WHERE r.feedback_id = ? ORDER BY r.id",
+        )
+        .bind(feedback_id)
+        .fetch_all(&self.reads)
+        .await
+    }
+}
+
 /// A stored response as the dashboard and the export show it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StoredFeedback {
@@ -449,11 +537,13 @@ pub struct StoredFeedback {
     pub followed_up_at: Option<String>,
     /// The visitor's clock (`created_at`) was far from the time the response arrived.
     pub clock_skewed: bool,
+    /// The owner's private note from marking it followed up.
+    pub follow_up_note: Option<String>,
 }
 
 const COLUMNS: &str = "id, received_at, origin, rating, scale, comment, email, page_url, page_title, page_referrer, \
     locale, user_agent, viewport_width, viewport_height, created_at, widget_version, schema_version, spam, followed_up_at, \
-    clock_skewed";
+    clock_skewed, follow_up_note";
 
 /// Figures for the top of the dashboard.
 #[derive(Debug, Clone, Serialize)]

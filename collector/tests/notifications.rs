@@ -38,3 +38,30 @@ async fn failures_are_listed_and_can_be_sent_again() {
     assert_eq!(app.get(&format!("/dashboard/feedback/{id}")).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(app.get_with_cookie(&format!("/dashboard/feedback/{}", new_id()), &cookie).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_reply_is_queued_durably_marks_the_response_and_notes_are_kept() {
+    let app = TestApp::new().await;
+    let id = new_id();
+    let mut unhappy = feedback(&id, 1, "The parcel never came");
+    unhappy["email"] = "ana@example.com".into();
+    assert_eq!(app.post(&unhappy).await.status, StatusCode::CREATED);
+    let cookie = app.login().await;
+
+    // Without e-mail configured the page says how to turn replies on, and a post is refused.
+    let page = app.get_with_cookie(&format!("/dashboard/feedback/{id}"), &cookie).await.text();
+    assert!(page.contains("--smtp-url"), "how to turn replies on");
+    let refused = app.send(form(&format!("/dashboard/feedback/{id}/reply"), "body=Sorry", Some(&cookie))).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+
+    let noted = app.send(form(&format!("/dashboard/feedback/{id}/followed-up"), "note=called+her%3B+refund+issued", Some(&cookie))).await;
+    assert_eq!(noted.status, StatusCode::SEE_OTHER);
+    let page = app.get_with_cookie(&format!("/dashboard/feedback/{id}"), &cookie).await.text();
+    assert!(page.contains("Note: called her; refund issued"), "the private note is shown");
+    let listed = app.get_with_token("/api/feedback").await.json();
+    assert_eq!(listed["items"][0]["follow_up_note"], "called her; refund issued");
+    let long = format!("note={}", "x".repeat(1001));
+    let too_long = app.send(form(&format!("/dashboard/feedback/{}/followed-up", new_id()), &long, Some(&cookie))).await;
+    assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
+    assert_eq!(too_long.json()["field"], "note");
+}

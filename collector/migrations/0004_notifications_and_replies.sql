@@ -1,14 +1,32 @@
+-- The owner's e-mail replies to visitors, each sent through a notification row of kind 'reply'.
+CREATE TABLE reply (
+    id           INTEGER PRIMARY KEY,
+    feedback_id  TEXT    NOT NULL,
+    body         TEXT    NOT NULL,
+    -- The Message-ID it is sent with, made when it is written so every try carries the same one
+    -- and later replies can thread under it.
+    message_id   TEXT    NOT NULL,
+    -- Unix seconds.
+    created_at   INTEGER NOT NULL
+);
+
+CREATE INDEX reply_feedback ON reply (feedback_id);
+
+-- The owner's private note when marking a response followed up.
+ALTER TABLE feedback ADD COLUMN follow_up_note TEXT;
+
 -- The notifications outbox: one row per message owed to one of the owner's channels, written in
 -- the same transaction as the response it is about, so a stored response can never miss its
 -- alert. A worker sends what is due and records how it went.
 CREATE TABLE notification (
     id           INTEGER PRIMARY KEY,
-    -- alert | test (digests and replies come later under their own kinds)
+    -- alert | reply | test
     kind         TEXT    NOT NULL,
     -- Which configured channel: "email", "webhook:<hash>", "slack:<hash>".
     channel      TEXT    NOT NULL,
-    -- The response it is about, if any.
+    -- The response it is about, if any, and for a reply which one.
     feedback_id  TEXT,
+    reply_id     INTEGER REFERENCES reply (id),
     -- pending | sent | failed
     status       TEXT    NOT NULL DEFAULT 'pending',
     attempts     INTEGER NOT NULL DEFAULT 0,

@@ -1,0 +1,229 @@
+//! The notifications worker: sends what the outbox table owes each of the owner's channels,
+//! retries with backoff when a channel is down, and records how each try went.
+//!
+//! The outbox row is written in the same transaction as the response it is about (see
+//! [`crate::store::AlertPlan`]), so a response that is stored always has its alert recorded; the
+//! row is marked sent only after the channel accepted it, so a collector killed at any moment
+//! sends every alert at least once after it restarts. A try whose answer was lost may be
+//! repeated: webhooks carry the response id as an idempotency key for that.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+
+use crate::delivery::{Outcome, backoff};
+use crate::store::{NotificationRow, Store};
+use crate::{AppError, Clock};
+
+/// Most notifications tried at once.
+const BATCH: u32 = 32;
+/// Longest sleep between looks at the table, so that retries come due without a wake-up.
+const IDLE_LOOK: Duration = Duration::from_secs(5);
+
+/// One of the owner's configured channels.
+pub enum Channel {
+    /// E-mail to the owner over SMTP.
+    Email(crate::mail::Mailer),
+    /// A signed JSON webhook.
+    Webhook(crate::webhook::Webhook),
+    /// A Slack-compatible incoming webhook.
+    Slack(crate::webhook::SlackWebhook),
+}
+
+impl Channel {
+    /// The id stored in `notification.channel`: stable across restarts, and without secrets
+    /// (Slack webhook URLs are credentials), so a hash stands for a URL.
+    pub fn id(&self) -> String {
+        match self {
+            Self::Email(_) => "email".to_owned(),
+            Self::Webhook(w) => format!("webhook:{}", short_hash(w.url())),
+            Self::Slack(s) => format!("slack:{}", short_hash(s.url())),
+        }
+    }
+
+    /// What the owner sees the channel called.
+    pub fn name(&self) -> String {
+        match self {
+            Self::Email(m) => format!("e-mail to {}", m.owner_address()),
+            Self::Webhook(w) => format!("webhook {}", w.url()),
+            Self::Slack(s) => format!("Slack-compatible webhook at {}", host_of(s.url())),
+        }
+    }
+
+    async fn alert(&self, client: &reqwest::Client, response: &crate::store::StoredFeedback, link: &str) -> Outcome {
+        match self {
+            Self::Email(m) => m.send(&crate::mail::Mail::alert(response, link, m.settings())).await,
+            Self::Webhook(w) => w.send_alert(client, response, link).await,
+            Self::Slack(s) => s.send_alert(client, response, link).await,
+        }
+    }
+
+    /// Sends a sample alert, for `notify-test`.
+    pub async fn test(&self, client: &reqwest::Client) -> Outcome {
+        match self {
+            Self::Email(m) => m.send(&crate::mail::Mail::test(m.settings())).await,
+            Self::Webhook(w) => w.send_test(client).await,
+            Self::Slack(s) => s.send_test(client).await,
+        }
+    }
+}
+
+fn short_hash(text: &str) -> String {
+    crate::auth::sha256_hex(text)[..12].to_owned()
+}
+
+fn host_of(url: &str) -> &str {
+    url.split_once("://").map_or(url, |(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(rest))
+}
+
+/// Where the owner's dashboard is, for links in alerts.
+#[derive(Debug, Clone)]
+pub struct Links {
+    base: String,
+}
+
+impl Links {
+    /// Links under `base` (such as `https://feedback.shop.example`).
+    pub fn new(base: &str) -> Self {
+        Self { base: base.trim_end_matches('/').to_owned() }
+    }
+
+    /// The dashboard page of response `id`.
+    pub fn response(&self, id: &str) -> String {
+        format!("{}/dashboard/feedback/{id}", self.base)
+    }
+}
+
+/// Sends what the outbox owes; run it with [`Notifier::run`].
+#[derive(Clone)]
+pub struct Notifier {
+    store: Store,
+    channels: Arc<[Channel]>,
+    links: Links,
+    wake: Arc<Notify>,
+    clock: Clock,
+    client: reqwest::Client,
+}
+
+impl Notifier {
+    /// A worker for `channels`, woken through `wake` when new notifications are recorded.
+    pub fn new(store: Store, channels: Arc<[Channel]>, links: Links, wake: Arc<Notify>, clock: Clock, client: reqwest::Client) -> Self {
+        Self { store, channels, links, wake, clock, client }
+    }
+
+    /// Delivers due notifications until `stop` turns true. A delivery in flight at that moment
+    /// is abandoned: it is tried again at the next start.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            let delivered_some = match self.deliver_due().await {
+                Ok(count) => count > 0,
+                Err(e) => {
+                    tracing::error!(error = %e, "notifications: cannot read the outbox");
+                    false
+                }
+            };
+            if delivered_some {
+                continue;
+            }
+            let wait = match self.store.next_notification_due().await {
+                Ok(Some(due)) => Duration::from_secs(u64::try_from(due - self.clock.now()).unwrap_or(0)).min(IDLE_LOOK),
+                _ => IDLE_LOOK,
+            };
+            tokio::select! {
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(wait.max(Duration::from_millis(200))) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+
+    /// Tries every notification due now, at once; how many there were.
+    pub async fn deliver_due(&self) -> Result<usize, AppError> {
+        let due = self.store.due_notifications(self.clock.now(), BATCH).await?;
+        let count = due.len();
+        let mut tries = JoinSet::new();
+        for row in due {
+            let worker = self.clone();
+            tries.spawn(async move { worker.deliver(row).await });
+        }
+        while let Some(done) = tries.join_next().await {
+            if let Err(e) = done {
+                tracing::error!(error = %e, "notifications: a delivery task failed");
+            }
+        }
+        Ok(count)
+    }
+
+    async fn deliver(&self, row: NotificationRow) {
+        let Some(channel) = self.channels.iter().find(|c| c.id() == row.channel) else {
+            self.record(&row, Outcome::Refused { reason: "this channel is no longer configured".to_owned() }).await;
+            return;
+        };
+        let outcome = match (row.kind.as_str(), row.feedback_id.as_deref()) {
+            ("alert", Some(id)) => match self.store.feedback(id).await {
+                Ok(Some(response)) => channel.alert(&self.client, &response, &self.links.response(id)).await,
+                Ok(None) => Outcome::Refused { reason: "the response is no longer stored".to_owned() },
+                Err(e) => Outcome::Retry { after: None, reason: format!("reading the response: {e}") },
+            },
+            ("test", _) => channel.test(&self.client).await,
+            (kind, _) => Outcome::Refused { reason: format!("unknown kind of notification {kind:?}") },
+        };
+        self.record(&row, outcome).await;
+    }
+
+    async fn record(&self, row: &NotificationRow, outcome: Outcome) {
+        let now = self.clock.now();
+        let written = match &outcome {
+            Outcome::Delivered => {
+                tracing::info!(notification = row.id, channel = %row.channel, kind = %row.kind, "notification sent");
+                self.store.notification_sent(row.id, now).await
+            }
+            Outcome::Retry { after, reason } => {
+                let attempts = u32::try_from(row.attempts + 1).unwrap_or(u32::MAX);
+                let wait = backoff(attempts, *after, jitter());
+                let next = now + i64::try_from(wait.as_secs().max(1)).unwrap_or(i64::MAX);
+                tracing::warn!(notification = row.id, channel = %row.channel, attempts, retry_in = ?wait, reason = %reason, "notification not delivered yet");
+                self.store.notification_retry(row.id, next, reason).await
+            }
+            Outcome::Refused { reason } => {
+                tracing::error!(notification = row.id, channel = %row.channel, reason = %reason, "notification refused for good");
+                self.store.notification_failed(row.id, reason).await
+            }
+        };
+        if let Err(e) = written {
+            // Left pending as it was: it is tried again, and may arrive twice.
+            tracing::error!(notification = row.id, error = %e, "notifications: cannot record a delivery");
+        }
+    }
+}
+
+/// A number in 0..=1 for spreading retries.
+fn jitter() -> f64 {
+    let mut bytes = [0u8; 2];
+    if getrandom::fill(&mut bytes).is_err() {
+        return 0.5;
+    }
+    f64::from(u16::from_le_bytes(bytes)) / f64::from(u16::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_point_at_the_response_page() {
+        assert_eq!(Links::new("https://feedback.shop.example/").response("abc"), "https://feedback.shop.example/dashboard/feedback/abc");
+    }
+
+    #[test]
+    fn hosts_stand_for_secret_urls() {
+        assert_eq!(host_of("https://hooks.slack.com/services/T000/B000/XXXX"), "hooks.slack.com");
+        assert_eq!(host_of("http://127.0.0.1:9000/hook?x=1"), "127.0.0.1:9000");
+        assert_eq!(short_hash("https://a.example/").len(), 12);
+    }
+}
