@@ -12,6 +12,7 @@ pub mod client;
 pub mod clock;
 pub mod config;
 mod dashboard;
+pub mod digest;
 pub mod delivery;
 pub mod error;
 mod feedback;

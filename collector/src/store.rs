@@ -313,6 +313,8 @@ pub struct NotificationRow {
     pub feedback_id: Option<String>,
     /// For a reply, which one.
     pub reply_id: Option<i64>,
+    /// For a digest, which one.
+    pub digest_id: Option<i64>,
     /// `pending`, `sent` or `failed`.
     pub status: String,
     /// Tries so far.
@@ -327,7 +329,7 @@ pub struct NotificationRow {
     pub last_error: Option<String>,
 }
 
-const NOTIFICATION_COLUMNS: &str = "id, kind, channel, feedback_id, reply_id, status, attempts, created_at, next_try_at, sent_at, last_error";
+const NOTIFICATION_COLUMNS: &str = "id, kind, channel, feedback_id, reply_id, digest_id, status, attempts, created_at, next_try_at, sent_at, last_error";
 
 impl Store {
     /// The response stored under `id`.
@@ -428,6 +430,87 @@ impl Store {
     /// How many notifications are pending.
     pub async fn pending_notifications(&self) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(*) FROM notification WHERE status = 'pending'").fetch_one(&self.reads).await
+    }
+}
+
+impl Store {
+    /// Whether the digest of the period ending at `end` has been made.
+    pub async fn digest_made(&self, end: i64) -> Result<bool, sqlx::Error> {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM digest WHERE period_end = ?)").bind(end).fetch_one(&self.reads).await
+    }
+
+    /// Records the digest of `[start, end)` and, when it has a `body`, its notification on each
+    /// of `channels`, in one transaction; its number, or none if another start made it first.
+    pub async fn record_digest(&self, start: i64, end: i64, body: Option<&str>, channels: &[String], now: i64) -> Result<Option<i64>, sqlx::Error> {
+        let mut tx = self.reads.begin().await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO digest (period_start, period_end, body, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (period_end) DO NOTHING RETURNING id",
+        )
+        .bind(start)
+        .bind(end)
+        .bind(body)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let (Some(id), Some(_)) = (id, body) {
+            for channel in channels {
+                sqlx::query("INSERT INTO notification (kind, channel, digest_id, created_at, next_try_at) VALUES ('digest', ?, ?, ?, ?)")
+                    .bind(channel)
+                    .bind(id)
+                    .bind(now)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The stored digest `id` as JSON, if it had anything to say.
+    pub async fn digest_body(&self, id: i64) -> Result<Option<String>, sqlx::Error> {
+        Ok(sqlx::query_scalar::<_, Option<String>>("SELECT body FROM digest WHERE id = ?").bind(id).fetch_optional(&self.reads).await?.flatten())
+    }
+
+    /// Responses per rating (index 0 is rating 1) received in `[from, to)`, spam left out.
+    pub async fn ratings_between(&self, from: &str, to: &str) -> Result<[i64; 5], sqlx::Error> {
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT rating, COUNT(*) FROM feedback WHERE spam = 0 AND received_at >= ? AND received_at < ? GROUP BY rating")
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.reads)
+                .await?;
+        let mut distribution = [0i64; 5];
+        for (rating, count) in rows {
+            if let Some(slot) = usize::try_from(rating - 1).ok().and_then(|i| distribution.get_mut(i)) {
+                *slot = count;
+            }
+        }
+        Ok(distribution)
+    }
+
+    /// Up to `limit` unhappy responses not yet followed up, oldest first, and how many there are.
+    pub async fn waiting_for_follow_up(&self, limit: u32) -> Result<(Vec<crate::digest::DigestItem>, i64), sqlx::Error> {
+        const WAITING: &str = "FROM feedback WHERE rating <= 2 AND spam = 0 AND followed_up_at IS NULL";
+        let items = sqlx::query_as(&format!("SELECT id, rating, comment, email, received_at {WAITING} ORDER BY rowid LIMIT ?"))
+            .bind(i64::from(limit))
+            .fetch_all(&self.reads)
+            .await?;
+        let total = sqlx::query_scalar(&format!("SELECT COUNT(*) {WAITING}")).fetch_one(&self.reads).await?;
+        Ok((items, total))
+    }
+
+    /// Up to `limit` of the newest responses with a comment received in `[from, to)`.
+    pub async fn newest_comments_between(&self, from: &str, to: &str, limit: u32) -> Result<Vec<crate::digest::DigestItem>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, rating, comment, email, received_at FROM feedback \
+             WHERE spam = 0 AND comment <> '' AND received_at >= ? AND received_at < ? ORDER BY rowid DESC LIMIT ?",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reads)
+        .await
     }
 }
 

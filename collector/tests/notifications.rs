@@ -65,3 +65,67 @@ async fn a_reply_is_queued_durably_marks_the_response_and_notes_are_kept() {
     assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
     assert_eq!(too_long.json()["field"], "note");
 }
+
+/// A response received at `received_at`, stored as the writer would store it.
+async fn store_received(app: &TestApp, rating: u8, comment: &str, received_at: &str) -> String {
+    let id = new_id();
+    let mut value = feedback(&id, rating, comment);
+    value["created_at"] = received_at.into();
+    let parsed: platinum_payload::Feedback = serde_json::from_value(value).expect("payload");
+    let row = platinum_collector::store::NewFeedback { feedback: parsed, received_at: received_at.to_owned(), origin: None, clock_skewed: false };
+    app.store.insert(row).await.expect("stored");
+    id
+}
+
+fn daily_at_eight_utc() -> platinum_collector::digest::Schedule {
+    let (time_zone_name, time_zone) = platinum_collector::digest::parse_time_zone("UTC").expect("zone");
+    platinum_collector::digest::Schedule { every: platinum_collector::digest::Every::Day, hour: 8, time_zone, time_zone_name }
+}
+
+fn unix(text: &str) -> i64 {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).expect("time").unix_timestamp()
+}
+
+#[tokio::test]
+async fn a_day_of_responses_makes_one_digest_and_a_restart_sends_no_second() {
+    let app = TestApp::new().await;
+    store_received(&app, 4, "the day before", "2026-11-29T12:00:00.000Z").await;
+    for (rating, comment, at) in [
+        (1, "Broken checkout", "2026-11-30T09:00:00.000Z"),
+        (5, "Lovely", "2026-11-30T15:00:00.000Z"),
+        (3, "", "2026-12-01T07:59:00.000Z"),
+    ] {
+        store_received(&app, rating, comment, at).await;
+    }
+    store_received(&app, 2, "after the period", "2026-12-01T08:30:00.000Z").await;
+    let schedule = daily_at_eight_utc();
+    let channels = vec!["email".to_owned(), "slack:0123456789ab".to_owned()];
+    let now = unix("2026-12-01T09:00:00Z");
+
+    let made = platinum_collector::digest::tick(&app.store, &schedule, &channels, now).await.expect("tick");
+    let id = made.expect("a digest for the day");
+    assert_eq!(app.store.pending_notifications().await.expect("count"), 2, "one per channel");
+    let body: serde_json::Value = serde_json::from_str(&app.store.digest_body(id).await.expect("read").expect("body")).expect("JSON");
+    assert_eq!(body["responses"], 3, "30 Nov 08:00 to 1 Dec 08:00");
+    assert_eq!(body["distribution"], serde_json::json!([1, 0, 1, 0, 1]));
+    assert_eq!(body["average"], 3.0);
+    assert_eq!(body["previous_responses"], 1);
+    assert_eq!(body["waiting_total"], 2, "both unhappy visitors wait, whenever they wrote");
+    assert_eq!(body["waiting"][0]["comment"], "Broken checkout", "oldest first");
+    assert_eq!(body["newest"][0]["comment"], "Lovely", "newest comments first, empty ones left out");
+
+    assert_eq!(platinum_collector::digest::tick(&app.store, &schedule, &channels, now + 60).await.expect("tick"), None);
+    let dir = app.stop().await;
+    let app = TestApp::open_in(dir, platinum_collector::RateLimit::OFF, &[]).await;
+    assert_eq!(platinum_collector::digest::tick(&app.store, &schedule, &channels, now + 120).await.expect("tick"), None, "not again after a restart");
+    assert_eq!(app.store.pending_notifications().await.expect("count"), 2);
+}
+
+#[tokio::test]
+async fn a_quiet_period_sends_nothing() {
+    let app = TestApp::new().await;
+    store_received(&app, 5, "all good", "2026-11-20T12:00:00.000Z").await;
+    let made = platinum_collector::digest::tick(&app.store, &daily_at_eight_utc(), &["email".to_owned()], unix("2026-12-01T09:00:00Z")).await;
+    assert_eq!(made.expect("tick"), None);
+    assert_eq!(app.store.pending_notifications().await.expect("count"), 0);
+}

@@ -12,6 +12,18 @@ CREATE TABLE reply (
 
 CREATE INDEX reply_feedback ON reply (feedback_id);
 
+-- One row per digest period that has come to an end, whether or not it had anything to say, so
+-- that a period is summed up once however often the collector restarts.
+CREATE TABLE digest (
+    id           INTEGER PRIMARY KEY,
+    -- The period, Unix seconds: [period_start, period_end).
+    period_start INTEGER NOT NULL,
+    period_end   INTEGER NOT NULL UNIQUE,
+    -- The digest as JSON, sent the same on every try; NULL when there was nothing to say.
+    body         TEXT,
+    created_at   INTEGER NOT NULL
+);
+
 -- The owner's private note when marking a response followed up.
 ALTER TABLE feedback ADD COLUMN follow_up_note TEXT;
 
@@ -20,13 +32,14 @@ ALTER TABLE feedback ADD COLUMN follow_up_note TEXT;
 -- alert. A worker sends what is due and records how it went.
 CREATE TABLE notification (
     id           INTEGER PRIMARY KEY,
-    -- alert | reply | test
+    -- alert | digest | reply | test
     kind         TEXT    NOT NULL,
     -- Which configured channel: "email", "webhook:<hash>", "slack:<hash>".
     channel      TEXT    NOT NULL,
     -- The response it is about, if any, and for a reply which one.
     feedback_id  TEXT,
     reply_id     INTEGER REFERENCES reply (id),
+    digest_id    INTEGER REFERENCES digest (id),
     -- pending | sent | failed
     status       TEXT    NOT NULL DEFAULT 'pending',
     attempts     INTEGER NOT NULL DEFAULT 0,
