@@ -245,8 +245,9 @@ async fn gather(store: &Store, schedule: &Schedule, start: i64, end: i64, before
     })
 }
 
+/// The mean rating of a distribution (index 0 is rating 1), if it has any response.
 #[allow(clippy::cast_precision_loss)] // counts far below 2^53
-fn average(distribution: &[i64; 5]) -> Option<f64> {
+pub fn average(distribution: &[i64; 5]) -> Option<f64> {
     let total: i64 = distribution.iter().sum();
     let weighted: i64 = distribution.iter().zip(1..).map(|(n, r)| n * r).sum();
     (total > 0).then(|| weighted as f64 / total as f64)

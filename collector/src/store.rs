@@ -202,11 +202,7 @@ impl Store {
         }
         trend.reverse();
         let total: i64 = distribution.iter().sum();
-        let weighted: i64 = distribution.iter().zip(1..).map(|(n, r)| n * r).sum();
-        // Precision loss only matters beyond 2^53 responses.
-        #[allow(clippy::cast_precision_loss)]
-        let average = (total > 0).then(|| weighted as f64 / total as f64);
-        Ok(Summary { total, average, distribution, trend })
+        Ok(Summary { total, average: crate::digest::average(&distribution), distribution, trend })
     }
 
     /// Unhappy responses (rating 1–2, not spam): the ones not yet followed up first, oldest first,
