@@ -13,7 +13,10 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 
+use crate::config::NotifyArgs;
 use crate::delivery::{Outcome, backoff};
+use crate::mail::{MailSettings, Mailer};
+use crate::webhook::{SlackWebhook, Webhook};
 use crate::store::{NotificationRow, Store};
 use crate::{AppError, Clock};
 
@@ -68,6 +71,30 @@ impl Channel {
             Self::Slack(s) => s.send_test(client).await,
         }
     }
+}
+
+/// The channels the options configure; an error names the option at fault and what it needs.
+pub fn channels_from(args: &NotifyArgs) -> Result<Vec<Channel>, String> {
+    let mut channels = Vec::new();
+    match (&args.smtp_url, &args.mail_from, &args.mail_to) {
+        (Some(server), Some(from), Some(owner)) => {
+            let settings = MailSettings { server: server.clone(), from: from.clone(), owner: owner.clone() };
+            channels.push(Channel::Email(Mailer::new(&settings)?));
+        }
+        (None, None, None) => {}
+        (Some(_), _, _) => return Err("--smtp-url needs --mail-from (who mail comes from) and --mail-to (the owner's address)".to_owned()),
+        (None, _, _) => return Err("--mail-from and --mail-to need --smtp-url, the server to send through".to_owned()),
+    }
+    if !args.webhooks.is_empty() {
+        let secret = args.webhook_secret.as_deref().map(str::trim).unwrap_or("");
+        for url in &args.webhooks {
+            channels.push(Channel::Webhook(Webhook::new(url, secret)?));
+        }
+    }
+    for url in &args.slack_webhooks {
+        channels.push(Channel::Slack(SlackWebhook::new(url)?));
+    }
+    Ok(channels)
 }
 
 fn short_hash(text: &str) -> String {
