@@ -18,6 +18,7 @@ mod feedback;
 pub mod filter;
 mod health;
 pub mod limit;
+pub mod mail;
 pub mod serve;
 pub mod session;
 pub mod store;
