@@ -20,6 +20,7 @@ pub mod filter;
 mod health;
 pub mod notifications;
 pub mod limit;
+pub mod mail;
 pub mod serve;
 pub mod session;
 pub mod store;
