@@ -1,5 +1,5 @@
-//! What one try at delivering a notification came to, as every channel reports it, and how long
-//! to wait before the next try.
+//! What every notification channel shares: what one delivery try came to, how long to wait
+//! before the next, and the dashboard links messages carry.
 
 use std::time::Duration;
 
@@ -22,6 +22,29 @@ pub enum Outcome {
         /// What the channel answered, for the owner.
         reason: String,
     },
+}
+
+/// Where the owner's dashboard is, for links in alerts and digests.
+#[derive(Debug, Clone)]
+pub struct Links {
+    base: String,
+}
+
+impl Links {
+    /// Links under `base` (such as `https://feedback.shop.example`).
+    pub fn new(base: &str) -> Self {
+        Self { base: base.trim_end_matches('/').to_owned() }
+    }
+
+    /// The dashboard's overview.
+    pub fn dashboard(&self) -> String {
+        format!("{}/dashboard", self.base)
+    }
+
+    /// The dashboard page of response `id`.
+    pub fn response(&self, id: &str) -> String {
+        format!("{}/dashboard/feedback/{id}", self.base)
+    }
 }
 
 /// Shortest wait before a retry.
@@ -62,6 +85,13 @@ mod tests {
         assert_eq!(backoff(40, None, 0.0), LAST_RETRY);
         assert_eq!(backoff(1, None, 1.0), Duration::from_millis(2500));
         assert_eq!(backoff(1, Some(Duration::from_secs(30)), 0.5), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn links_point_at_the_dashboard() {
+        let links = Links::new("https://feedback.shop.example/");
+        assert_eq!(links.response("abc"), "https://feedback.shop.example/dashboard/feedback/abc");
+        assert_eq!(links.dashboard(), "https://feedback.shop.example/dashboard");
     }
 
     #[test]

@@ -17,7 +17,8 @@ use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executo
 use maud::{DOCTYPE, Markup, html};
 use percent_encoding::percent_decode_str;
 
-use crate::delivery::Outcome;
+use crate::delivery::{Links, Outcome};
+use crate::digest::{Digest, DigestItem};
 use crate::store::StoredFeedback;
 
 pub use lettre::message::Mailbox;
@@ -264,8 +265,13 @@ impl Mail {
     ///
     /// A response without a usable visitor address gives a mail that [`Mailer::send`] refuses.
     pub fn reply(response: &StoredFeedback, owner_text: &str, previous_message_ids: &[String], settings: &MailSettings) -> Mail {
+        Self::reply_as(new_message_id(&settings.from), response, owner_text, previous_message_ids, settings)
+    }
+
+    /// As [`Mail::reply`], with the `Message-ID` chosen when the reply was written, so that every
+    /// try carries the same one and later replies thread under it.
+    pub fn reply_as(message_id: String, response: &StoredFeedback, owner_text: &str, previous_message_ids: &[String], settings: &MailSettings) -> Mail {
         let subject = format!("Re: your feedback on {}", page_name(response, SUBJECT_TITLE_CHARS));
-        let message_id = new_message_id(&settings.from);
         let message = visitor_mailbox(response).and_then(|visitor| {
             let body = MultiPart::alternative_plain_html(reply_text(response, owner_text), reply_html(response, owner_text, &subject).into_string());
             threaded(headers(settings, visitor, Some(settings.owner.clone()), &subject, &message_id), previous_message_ids)
@@ -287,6 +293,16 @@ impl Mail {
         let message = headers(settings, settings.owner.clone(), None, &subject, &message_id)
             .singlepart(SinglePart::plain(text))
             .map_err(|e| format!("the test message could not be written: {e}"));
+        Mail { message_id, subject, message }
+    }
+
+    /// A digest of a period to the owner.
+    pub fn digest(digest: &Digest, links: &Links, settings: &MailSettings) -> Mail {
+        let subject = digest_subject(digest);
+        let message_id = new_message_id(&settings.from);
+        let message = headers(settings, settings.owner.clone(), None, &subject, &message_id)
+            .multipart(MultiPart::alternative_plain_html(digest_text(digest, links), digest_html(digest, links, &subject).into_string()))
+            .map_err(|e| format!("the digest could not be written: {e}"));
         Mail { message_id, subject, message }
     }
 
@@ -506,6 +522,87 @@ fn page_html(title: &str, content: Markup) -> Markup {
     }
 }
 
+/// "Daily digest: 12 responses, average 3.8 (up 0.2); 3 waiting for an answer".
+pub fn digest_subject(digest: &Digest) -> String {
+    let period = if digest.period == "weekly" { "Weekly" } else { "Daily" };
+    let mut subject = format!("{period} digest: {} {}", digest.responses, if digest.responses == 1 { "response" } else { "responses" });
+    if let Some(average) = digest.average {
+        subject.push_str(&format!(", average {average:.1}"));
+        if let Some(before) = digest.previous_average {
+            subject.push_str(&change(average - before));
+        }
+    }
+    if digest.waiting_total > 0 {
+        subject.push_str(&format!("; {} waiting for an answer", digest.waiting_total));
+    }
+    subject
+}
+
+/// " (up 0.2)", " (down 0.4)" or " (unchanged)".
+fn change(delta: f64) -> String {
+    if delta.abs() < 0.05 { " (unchanged)".to_owned() } else if delta > 0.0 { format!(" (up {delta:.1})") } else { format!(" (down {:.1})", -delta) }
+}
+
+fn digest_text(digest: &Digest, links: &Links) -> String {
+    let mut text = format!("{} to {} ({})\n\n", digest.from, digest.to, digest.time_zone);
+    text.push_str(&format!("Responses: {} (the period before: {})\n", digest.responses, digest.previous_responses));
+    if let Some(average) = digest.average {
+        text.push_str(&format!("Average rating: {average:.2}\n"));
+    }
+    text.push_str("Ratings 1 to 5: ");
+    text.push_str(&digest.distribution.iter().map(ToString::to_string).collect::<Vec<_>>().join(" / "));
+    text.push_str("\n");
+    if digest.waiting_total > 0 {
+        text.push_str(&format!("\nWaiting for an answer ({}), oldest first:\n", digest.waiting_total));
+        for item in &digest.waiting {
+            text.push_str(&digest_item_text(item, links));
+        }
+    }
+    if !digest.newest.is_empty() {
+        text.push_str("\nNewest comments:\n");
+        for item in &digest.newest {
+            text.push_str(&digest_item_text(item, links));
+        }
+    }
+    text
+}
+
+fn digest_item_text(item: &DigestItem, links: &Links) -> String {
+    let email = item.email.as_deref().map(|e| format!(" — {e}")).unwrap_or_default();
+    format!("- {} of 5{email}: {}\n  {}\n", item.rating, body_text(&item.comment).replace('\n', " "), links.response(&item.id))
+}
+
+fn digest_html(digest: &Digest, links: &Links, subject: &str) -> Markup {
+    let item = |item: &DigestItem| {
+        html! {
+            li {
+                strong { (item.rating) " of 5" } @if let Some(email) = &item.email { " — " (email) } ": "
+                (body_text(&item.comment)) " " (web_link(&links.response(&item.id), "open"))
+            }
+        }
+    };
+    page_html(
+        subject,
+        html! {
+            p { (digest.from) " to " (digest.to) " (" (digest.time_zone) ")" }
+            table {
+                tr { th align="left" { "Responses" } td { (digest.responses) " (the period before: " (digest.previous_responses) ")" } }
+                @if let Some(average) = digest.average { tr { th align="left" { "Average rating" } td { (format!("{average:.2}")) } } }
+                tr { th align="left" { "Ratings 1 to 5" } td { (digest.distribution.iter().map(ToString::to_string).collect::<Vec<_>>().join(" / ")) } }
+            }
+            @if digest.waiting_total > 0 {
+                h3 { "Waiting for an answer (" (digest.waiting_total) "), oldest first" }
+                ul { @for waiting in &digest.waiting { (item(waiting)) } }
+            }
+            @if !digest.newest.is_empty() {
+                h3 { "Newest comments" }
+                ul { @for newest in &digest.newest { (item(newest)) } }
+            }
+            p { (web_link(&links.dashboard(), "Open the dashboard")) }
+        },
+    )
+}
+
 /// Sends [`Mail`] through the configured server. Cheap to clone; each send opens its own
 /// connection, as notifications are few and far between.
 #[derive(Clone)]
@@ -515,6 +612,7 @@ struct Transport {
     smtp: AsyncSmtpTransport<Tokio1Executor>,
     server: String,
     password: Option<String>,
+    settings: MailSettings,
 }
 
 impl fmt::Debug for Mailer {
@@ -541,8 +639,18 @@ impl Mailer {
         if let Some(login) = &server.login {
             builder = builder.credentials(Credentials::new(login.user.clone(), login.password.clone()));
         }
-        let transport = Transport { smtp: builder.build(), server: server.address(), password: server.password().map(str::to_owned) };
+        let transport = Transport {
+            smtp: builder.build(),
+            server: server.address(),
+            password: server.password().map(str::to_owned),
+            settings: settings.clone(),
+        };
         Ok(Self(Arc::new(transport)))
+    }
+
+    /// The settings it sends with.
+    pub fn settings(&self) -> &MailSettings {
+        &self.0.settings
     }
 
     /// Hands `mail` to the server: [`Outcome::Retry`] when it may work later (a `4xx` answer, no

@@ -14,7 +14,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 
 use crate::config::NotifyArgs;
-use crate::delivery::{Outcome, backoff};
+use crate::delivery::{Links, Outcome, backoff};
 use crate::mail::{MailSettings, Mailer};
 use crate::webhook::{SlackWebhook, Webhook};
 use crate::store::{NotificationRow, Store};
@@ -103,24 +103,6 @@ fn short_hash(text: &str) -> String {
 
 fn host_of(url: &str) -> &str {
     url.split_once("://").map_or(url, |(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(rest))
-}
-
-/// Where the owner's dashboard is, for links in alerts.
-#[derive(Debug, Clone)]
-pub struct Links {
-    base: String,
-}
-
-impl Links {
-    /// Links under `base` (such as `https://feedback.shop.example`).
-    pub fn new(base: &str) -> Self {
-        Self { base: base.trim_end_matches('/').to_owned() }
-    }
-
-    /// The dashboard page of response `id`.
-    pub fn response(&self, id: &str) -> String {
-        format!("{}/dashboard/feedback/{id}", self.base)
-    }
 }
 
 /// Sends what the outbox owes; run it with [`Notifier::run`].
@@ -241,11 +223,6 @@ fn jitter() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn links_point_at_the_response_page() {
-        assert_eq!(Links::new("https://feedback.shop.example/").response("abc"), "https://feedback.shop.example/dashboard/feedback/abc");
-    }
 
     #[test]
     fn hosts_stand_for_secret_urls() {
