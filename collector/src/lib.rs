@@ -21,6 +21,7 @@ pub mod limit;
 pub mod serve;
 pub mod session;
 pub mod store;
+pub mod webhook;
 mod widget;
 
 use std::sync::Arc;
