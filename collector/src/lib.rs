@@ -24,6 +24,7 @@ pub mod mail;
 pub mod serve;
 pub mod session;
 pub mod store;
+pub mod webhook;
 mod widget;
 
 use std::sync::Arc;
