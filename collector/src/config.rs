@@ -58,6 +58,9 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub connections: ConnectionArgs,
 
+    #[command(flatten)]
+    pub notify: NotifyArgs,
+
     /// A reverse proxy in front of the collector, as an address (127.0.0.1) or network
     /// (10.0.0.0/8); repeatable, in the environment comma-separated. Requests from it are
     /// rate-limited by the client address it appends to X-Forwarded-For instead of its own.
@@ -82,6 +85,91 @@ pub struct RateLimit {
 impl RateLimit {
     /// No limit at all.
     pub const OFF: Self = Self { rate_limit_per_minute: 0, rate_limit_burst: 1 };
+}
+
+/// Where the owner is told about new feedback, and when.
+#[derive(Debug, Clone, Args)]
+pub struct NotifyArgs {
+    /// Which responses alert the owner: `unhappy` (ratings 1–2), `all` or `none` (digests only).
+    /// Responses flagged as spam never alert.
+    #[arg(long, env = "PLATINUM_ALERT_ON", value_enum, default_value_t = AlertOn::Unhappy)]
+    pub alert_on: AlertOn,
+
+    /// The address the owner opens the dashboard at, for links in alerts and digests, such as
+    /// `https://feedback.shop.example`. Default: http:// and the listening address.
+    #[arg(long, env = "PLATINUM_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+
+    /// The SMTP server for e-mail alerts, digests and replies: `smtp://user:pass@host:587`
+    /// (STARTTLS), `smtps://user:pass@host:465` (TLS), or `smtp://host:25?tls=none` (a server on
+    /// this machine). Needs --mail-from and --mail-to.
+    #[arg(long, env = "PLATINUM_SMTP_URL", hide_env_values = true, value_parser = crate::mail::SmtpUrlParser)]
+    pub smtp_url: Option<crate::mail::SmtpUrl>,
+
+    /// The address the collector's mail comes from, e.g. "Shop feedback <alerts@shop.example>".
+    #[arg(long, env = "PLATINUM_MAIL_FROM", value_parser = crate::mail::parse_mail_from)]
+    pub mail_from: Option<crate::mail::Mailbox>,
+
+    /// The owner's address: alerts and digests go there, and visitors' answers to replies.
+    #[arg(long, env = "PLATINUM_MAIL_TO", value_parser = crate::mail::parse_mail_to)]
+    pub mail_to: Option<crate::mail::Mailbox>,
+
+    /// A URL that receives each alert as signed JSON (repeatable; in the environment
+    /// comma-separated). Needs --webhook-secret.
+    #[arg(long = "webhook", env = "PLATINUM_WEBHOOK", value_delimiter = ',', value_parser = crate::webhook::parse_webhook_url)]
+    pub webhooks: Vec<reqwest::Url>,
+
+    /// The secret webhook requests are signed with (HMAC-SHA256), at least 32 characters.
+    #[arg(long, env = "PLATINUM_WEBHOOK_SECRET", hide_env_values = true, value_parser = crate::webhook::parse_webhook_secret)]
+    pub webhook_secret: Option<crate::webhook::WebhookSecret>,
+
+    /// A Slack incoming-webhook URL (or another service that takes the same messages) for
+    /// readable alerts (repeatable; in the environment comma-separated).
+    #[arg(long = "slack-webhook", env = "PLATINUM_SLACK_WEBHOOK", hide_env_values = true, value_delimiter = ',', value_parser = crate::webhook::parse_slack_webhook_url)]
+    pub slack_webhooks: Vec<reqwest::Url>,
+
+    /// A digest of the period on every channel: `off`, `daily` or `weekly`. Sent only when there
+    /// is something to say.
+    #[arg(long, env = "PLATINUM_DIGEST", default_value = "off")]
+    pub digest: crate::digest::DigestOption,
+
+    /// The hour (0–23) at which a digest's period ends and it is sent.
+    #[arg(long, env = "PLATINUM_DIGEST_HOUR", default_value_t = 8, value_parser = clap::value_parser!(i8).range(0..=23))]
+    pub digest_hour: i8,
+
+    /// The day a weekly digest is sent: monday … sunday.
+    #[arg(long, env = "PLATINUM_DIGEST_WEEKDAY", default_value = "monday", value_parser = crate::digest::parse_weekday)]
+    pub digest_weekday: jiff::civil::Weekday,
+
+    /// The time zone of --digest-hour, as an IANA name such as Europe/Lisbon.
+    #[arg(long, env = "PLATINUM_DIGEST_TIME_ZONE", default_value = "UTC", value_parser = crate::digest::parse_time_zone)]
+    pub digest_time_zone: (String, jiff::tz::TimeZone),
+}
+
+impl NotifyArgs {
+    /// When digests are made, if they are.
+    pub fn schedule(&self) -> Option<crate::digest::Schedule> {
+        let every = match self.digest {
+            crate::digest::DigestOption::Off => return None,
+            crate::digest::DigestOption::Daily => crate::digest::Every::Day,
+            crate::digest::DigestOption::Weekly => crate::digest::Every::Week(self.digest_weekday),
+        };
+        let (time_zone_name, time_zone) = self.digest_time_zone.clone();
+        Some(crate::digest::Schedule { every, hour: self.digest_hour, time_zone, time_zone_name })
+    }
+}
+
+/// Reads `--public-url`: an http(s) address, perhaps with a path prefix.
+fn parse_public_url(value: &str) -> Result<String, String> {
+    let value = value.trim().trim_end_matches('/');
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| format!("--public-url {value:?} must start with https:// or http://, like https://feedback.shop.example"))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(['?', '#', ' ']) {
+        return Err(format!("--public-url {value:?} must be an address such as https://feedback.shop.example"));
+    }
+    Ok(value.to_owned())
 }
 
 /// Per-client limit on wrong admin tokens (dashboard logins and bearer tokens together).
@@ -183,9 +271,15 @@ impl AlertOn {
     }
 }
 
-/// Tools for measuring and checking a database; not part of normal use.
+/// What else the binary can do besides serving.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Send a sample alert on every configured channel and print what each answered.
+    #[command(name = "notify-test")]
+    NotifyTest {
+        #[command(flatten)]
+        notify: NotifyArgs,
+    },
     /// Print how many responses a database holds.
     #[command(hide = true)]
     Count {

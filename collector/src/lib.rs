@@ -18,6 +18,7 @@ pub mod error;
 mod feedback;
 pub mod filter;
 mod health;
+pub mod notify;
 pub mod notifications;
 pub mod limit;
 pub mod mail;

@@ -732,6 +732,7 @@ mod tests {
             spam: false,
             followed_up_at: None,
             clock_skewed: false,
+            follow_up_note: None,
         }
     }
 

@@ -4,9 +4,14 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 use axum::http::HeaderValue;
 use clap::Parser;
 use platinum_collector::config::{Command, ServeArgs};
+use platinum_collector::config::{AlertOn, NotifyArgs};
+use platinum_collector::delivery::{Links, Outcome};
+use platinum_collector::notify::{self, Channel, Notifier};
+use platinum_collector::store::AlertPlan;
 use platinum_collector::{AdminToken, AppState, Cli, Clock, Policy, SessionPolicy, Store, app, bench, serve};
 use tokio::net::{TcpListener, TcpSocket};
 use tracing_subscriber::EnvFilter;
@@ -27,6 +32,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
+            Some(Command::NotifyTest { notify }) => notify_test(&notify).await,
             Some(Command::Count { db }) => bench::count(&db).await.map_err(|e| e.to_string()),
             Some(Command::BenchSqlite { db, seconds }) => bench::sqlite_insert_rate(&db, seconds).await.map_err(|e| e.to_string()),
             None => serve(cli.serve).await,
@@ -79,7 +85,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         shutdown_grace: connections.shutdown_grace,
     };
 
-    let (store, writer) = Store::open(&args.db).await.map_err(|e| format!("opening database {}: {e}", args.db.display()))?;
+    let channels: Arc<[Channel]> = notify::channels_from(&args.notify)?.into();
+    let schedule = args.notify.schedule();
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let plan = AlertPlan { on: Some(args.notify.alert_on), channels: channels.iter().map(Channel::id).collect(), wake: wake.clone() };
+    let (store, writer) =
+        Store::open_with(&args.db, plan).await.map_err(|e| format!("opening database {}: {e}", args.db.display()))?;
     let policy = Policy {
         allowed_origins,
         rate_limit: args.rate_limit,
@@ -91,10 +102,29 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             secure: args.sessions.cookie_secure,
         },
     };
-    let state = AppState::new(store.clone(), admin, policy, Clock::system());
     let listener = bind(args.listen).map_err(|e| format!("listening on {}: {e}", args.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let shown = if address.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], address.port())) } else { address };
+    let links = Links::new(args.notify.public_url.as_deref().unwrap_or(&format!("http://{shown}")));
+    let mut state = AppState::new(store.clone(), admin, policy, Clock::system());
+    state.channel_names = channels.iter().map(|c| (c.id(), c.name())).collect();
+    state.notify_wake = wake.clone();
+    state.reply_domain = args.notify.mail_from.as_ref().filter(|_| args.notify.smtp_url.is_some()).map(|from| from.email.domain().to_owned());
+    let notifier = Notifier::new(store.clone(), channels.clone(), links, wake, Clock::system(), schedule.clone())?;
+    let (stop_notifier, notifier_stops) = tokio::sync::watch::channel(false);
+    let notifier = tokio::spawn(notifier.run(notifier_stops));
+    let alerts = if channels.is_empty() {
+        "off (no channel configured)".to_owned()
+    } else {
+        let names: Vec<String> = channels.iter().map(Channel::name).collect();
+        let digest = schedule.map_or_else(|| "no digest".to_owned(), |s| format!("{} digest at {}:00 {}", s.name(), s.hour, s.time_zone_name));
+        let which = match args.notify.alert_on {
+            AlertOn::Unhappy => "unhappy responses",
+            AlertOn::All => "every response",
+            AlertOn::None => "no response (digests only)",
+        };
+        format!("{which} to {}; {digest}", names.join(", "))
+    };
 
     let rate_limit = if args.rate_limit.rate_limit_per_minute == 0 {
         "off".to_owned()
@@ -109,7 +139,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     let banner = format!(
         "Platinum collector listening on http://{address}/\n  demo page:   http://{shown}/\n  dashboard:   http://{shown}/dashboard\n  \
-         admin token: {token_note}\n  database:    {}\n  rate limit:  {rate_limit}\n  \
+         admin token: {token_note}\n  database:    {}\n  rate limit:  {rate_limit}\n  alerts:      {alerts}\n  \
          connections: at most {max_connections} open (open-file limit {descriptors}); timeouts: headers {}, body {}, idle {}\n",
         args.db.display(),
         humantime::format_duration(limits.header_timeout),
@@ -124,12 +154,46 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     }
 
     serve::serve(listener, app(state), limits, shutdown_signal()).await;
+    let _ = stop_notifier.send(true);
+    if let Err(e) = notifier.await {
+        tracing::error!(error = %e, "the notifications worker ended abnormally");
+    }
     // Requests in flight have finished or run out of time; let the writer commit what is queued.
     store.close().await;
     drop(store);
     writer.finish().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Sends a sample alert on every configured channel and prints what each answered; fails if any
+/// channel did not take it.
+async fn notify_test(args: &NotifyArgs) -> Result<(), String> {
+    let channels = notify::channels_from(args)?;
+    if channels.is_empty() {
+        return Err("no channel is configured: give --smtp-url (with --mail-from and --mail-to), --webhook or --slack-webhook".to_owned());
+    }
+    let client = platinum_collector::webhook::client().map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+    let links = Links::new(args.public_url.as_deref().unwrap_or("http://127.0.0.1:8080"));
+    let mut failed = 0;
+    let mut report = String::new();
+    for channel in &channels {
+        let line = match channel.test(&client, &links).await {
+            Outcome::Delivered => "sent".to_owned(),
+            Outcome::Retry { reason, .. } => {
+                failed += 1;
+                format!("not sent, may work later: {reason}")
+            }
+            Outcome::Refused { reason } => {
+                failed += 1;
+                format!("refused: {reason}")
+            }
+        };
+        report.push_str(&format!("{}: {line}\n", channel.name()));
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(report.as_bytes()).and_then(|()| out.flush());
+    if failed > 0 { Err(format!("{failed} of {} channels did not take the test", channels.len())) } else { Ok(()) }
 }
 
 /// Listens with a deep accept queue: tokio's default backlog of 128 overflows under bursts of

@@ -17,13 +17,16 @@ use crate::config::NotifyArgs;
 use crate::delivery::{Links, Outcome, backoff};
 use crate::mail::{MailSettings, Mailer};
 use crate::webhook::{SlackWebhook, Webhook};
-use crate::store::{NotificationRow, Store};
+use crate::digest::{Digest, Schedule};
+use crate::store::{NotificationRow, ReplyRow, Store, StoredFeedback};
 use crate::{AppError, Clock};
 
 /// Most notifications tried at once.
 const BATCH: u32 = 32;
 /// Longest sleep between looks at the table, so that retries come due without a wake-up.
 const IDLE_LOOK: Duration = Duration::from_secs(5);
+/// How often the digest schedule is looked at.
+const DIGEST_LOOK: Duration = Duration::from_secs(60);
 
 /// One of the owner's configured channels.
 pub enum Channel {
@@ -41,17 +44,17 @@ impl Channel {
     pub fn id(&self) -> String {
         match self {
             Self::Email(_) => "email".to_owned(),
-            Self::Webhook(w) => format!("webhook:{}", short_hash(w.url())),
-            Self::Slack(s) => format!("slack:{}", short_hash(s.url())),
+            Self::Webhook(w) => format!("webhook:{}", short_hash(w.url.as_str())),
+            Self::Slack(s) => format!("slack:{}", short_hash(s.url.as_str())),
         }
     }
 
     /// What the owner sees the channel called.
     pub fn name(&self) -> String {
         match self {
-            Self::Email(m) => format!("e-mail to {}", m.owner_address()),
-            Self::Webhook(w) => format!("webhook {}", w.url()),
-            Self::Slack(s) => format!("Slack-compatible webhook at {}", host_of(s.url())),
+            Self::Email(m) => format!("e-mail to {}", m.settings().owner),
+            Self::Webhook(w) => format!("webhook {}", w.url),
+            Self::Slack(s) => format!("Slack-compatible webhook at {}", host_of(s.url.as_str())),
         }
     }
 
@@ -64,13 +67,55 @@ impl Channel {
     }
 
     /// Sends a sample alert, for `notify-test`.
-    pub async fn test(&self, client: &reqwest::Client) -> Outcome {
+    pub async fn test(&self, client: &reqwest::Client, links: &Links) -> Outcome {
         match self {
             Self::Email(m) => m.send(&crate::mail::Mail::test(m.settings())).await,
-            Self::Webhook(w) => w.send_test(client).await,
-            Self::Slack(s) => s.send_test(client).await,
+            Self::Webhook(w) => w.send_test(client, &links.dashboard()).await,
+            Self::Slack(s) => s.send_test(client, &links.dashboard()).await,
         }
     }
+
+    async fn digest(&self, client: &reqwest::Client, digest: &Digest, links: &Links) -> Outcome {
+        match self {
+            Self::Email(m) => m.send(&crate::mail::Mail::digest(digest, links, m.settings())).await,
+            Self::Webhook(w) => match serde_json::to_vec(&DigestEvent { kind: "digest", digest, link: links.dashboard() }) {
+                Ok(body) => crate::webhook::deliver_webhook(client, w, &format!("digest-{}", digest.to), body).await,
+                Err(e) => Outcome::Refused { reason: format!("the digest could not be written: {e}") },
+            },
+            Self::Slack(s) => crate::webhook::deliver_slack(client, s, &slack_digest(digest, links)).await,
+        }
+    }
+
+    async fn reply(&self, reply: &ReplyRow, earlier: &[String], response: &StoredFeedback) -> Outcome {
+        match self {
+            Self::Email(m) => {
+                let mail = crate::mail::Mail::reply_as(reply.message_id.clone(), response, &reply.body, earlier, m.settings());
+                m.send(&mail).await
+            }
+            _ => Outcome::Refused { reason: "replies go by e-mail only".to_owned() },
+        }
+    }
+}
+
+/// A digest as a webhook receives it.
+#[derive(serde::Serialize)]
+struct DigestEvent<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    digest: &'a Digest,
+    link: String,
+}
+
+/// A digest as a Slack message: the subject line, then the waiting visitors.
+fn slack_digest(digest: &Digest, links: &Links) -> serde_json::Value {
+    let escape = |text: &str| text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let mut text = escape(&crate::mail::digest_subject(digest));
+    for item in &digest.waiting {
+        text.push_str(&format!("\n• {} of 5: {} <{}|open>", item.rating, escape(&item.comment.replace('\n', " ")), links.response(&item.id)));
+    }
+    text.push_str(&format!("\n<{}|Open the dashboard>", links.dashboard()));
+    serde_json::json!({ "text": text, "unfurl_links": false, "unfurl_media": false })
 }
 
 /// The channels the options configure; an error names the option at fault and what it needs.
@@ -86,13 +131,15 @@ pub fn channels_from(args: &NotifyArgs) -> Result<Vec<Channel>, String> {
         (None, _, _) => return Err("--mail-from and --mail-to need --smtp-url, the server to send through".to_owned()),
     }
     if !args.webhooks.is_empty() {
-        let secret = args.webhook_secret.as_deref().map(str::trim).unwrap_or("");
+        let secret = args.webhook_secret.clone().ok_or_else(|| {
+            "--webhook needs --webhook-secret (at least 32 characters) to sign its requests; receivers check the signature with it".to_owned()
+        })?;
         for url in &args.webhooks {
-            channels.push(Channel::Webhook(Webhook::new(url, secret)?));
+            channels.push(Channel::Webhook(Webhook { url: url.clone(), secret: secret.clone() }));
         }
     }
     for url in &args.slack_webhooks {
-        channels.push(Channel::Slack(SlackWebhook::new(url)?));
+        channels.push(Channel::Slack(SlackWebhook { url: url.clone() }));
     }
     Ok(channels)
 }
@@ -114,20 +161,37 @@ pub struct Notifier {
     wake: Arc<Notify>,
     clock: Clock,
     client: reqwest::Client,
+    schedule: Option<Schedule>,
 }
 
 impl Notifier {
-    /// A worker for `channels`, woken through `wake` when new notifications are recorded.
-    pub fn new(store: Store, channels: Arc<[Channel]>, links: Links, wake: Arc<Notify>, clock: Clock, client: reqwest::Client) -> Self {
-        Self { store, channels, links, wake, clock, client }
+    /// A worker for `channels`, woken through `wake` when new notifications are recorded, making
+    /// digests on `schedule` if there is one.
+    pub fn new(store: Store, channels: Arc<[Channel]>, links: Links, wake: Arc<Notify>, clock: Clock, schedule: Option<Schedule>) -> Result<Self, String> {
+        let client = crate::webhook::client().map_err(|e| format!("cannot set up the HTTP client for webhooks: {e}"))?;
+        Ok(Self { store, channels, links, wake, clock, client, schedule })
+    }
+
+    /// Makes the digest of the period that has just ended, if it is due and not made yet.
+    async fn digest_if_due(&self) {
+        let Some(schedule) = &self.schedule else { return };
+        let ids: Vec<String> = self.channels.iter().map(Channel::id).collect();
+        if let Err(e) = crate::digest::tick(&self.store, schedule, &ids, self.clock.now()).await {
+            tracing::error!(error = %e, "digest: cannot make it now; trying again in a minute");
+        }
     }
 
     /// Delivers due notifications until `stop` turns true. A delivery in flight at that moment
     /// is abandoned: it is tried again at the next start.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let mut digest_checked: Option<tokio::time::Instant> = None;
         loop {
             if *stop.borrow() {
                 return;
+            }
+            if digest_checked.is_none_or(|at| at.elapsed() >= DIGEST_LOOK) {
+                self.digest_if_due().await;
+                digest_checked = Some(tokio::time::Instant::now());
             }
             let delivered_some = match self.deliver_due().await {
                 Ok(count) => count > 0,
@@ -179,7 +243,27 @@ impl Notifier {
                 Ok(None) => Outcome::Refused { reason: "the response is no longer stored".to_owned() },
                 Err(e) => Outcome::Retry { after: None, reason: format!("reading the response: {e}") },
             },
-            ("test", _) => channel.test(&self.client).await,
+            ("test", _) => channel.test(&self.client, &self.links).await,
+            ("digest", _) => match row.digest_id {
+                Some(id) => match self.store.digest_body(id).await {
+                    Ok(Some(body)) => match serde_json::from_str::<Digest>(&body) {
+                        Ok(digest) => channel.digest(&self.client, &digest, &self.links).await,
+                        Err(e) => Outcome::Refused { reason: format!("the stored digest cannot be read: {e}") },
+                    },
+                    Ok(None) => Outcome::Refused { reason: "the digest is no longer stored".to_owned() },
+                    Err(e) => Outcome::Retry { after: None, reason: format!("reading the digest: {e}") },
+                },
+                None => Outcome::Refused { reason: "a digest notification without its digest".to_owned() },
+            },
+            ("reply", Some(id)) => match (row.reply_id, self.store.feedback(id).await) {
+                (Some(reply_id), Ok(Some(response))) => match self.store.reply_with_thread(reply_id).await {
+                    Ok(Some((reply, earlier))) => channel.reply(&reply, &earlier, &response).await,
+                    Ok(None) => Outcome::Refused { reason: "the reply is no longer stored".to_owned() },
+                    Err(e) => Outcome::Retry { after: None, reason: format!("reading the reply: {e}") },
+                },
+                (_, Ok(_)) => Outcome::Refused { reason: "the response or the reply is no longer stored".to_owned() },
+                (_, Err(e)) => Outcome::Retry { after: None, reason: format!("reading the response: {e}") },
+            },
             (kind, _) => Outcome::Refused { reason: format!("unknown kind of notification {kind:?}") },
         };
         self.record(&row, outcome).await;

@@ -240,6 +240,7 @@ pub fn sample_feedback() -> StoredFeedback {
         spam: false,
         followed_up_at: None,
         clock_skewed: false,
+        follow_up_note: None,
     }
 }
 
