@@ -75,7 +75,7 @@ fn run(root: &Path) -> Result {
 fn test(root: &Path) -> Result {
     tools::ensure_wasm_target()?;
     tools::ensure_wasm_bindgen(root)?;
-    tools::ensure_apt(&["chromium", "chromium-driver", "brotli"])?;
+    tools::ensure_apt(&["chromium", "chromium-driver", "brotli", "python3-aiosmtpd"])?;
     println!("== native tests");
     run_cmd(cargo().current_dir(root).args(["test", "--workspace"]))?;
     println!("== browser tests (wasm-bindgen-test in headless Chromium)");
