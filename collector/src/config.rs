@@ -102,11 +102,12 @@ pub struct NotifyArgs {
 
     /// The SMTP server for e-mail alerts, digests and replies: `smtp://user:pass@host:587`
     /// (STARTTLS), `smtps://user:pass@host:465` (TLS), or `smtp://host:25?tls=none` (a server on
-    /// this machine). Needs --mail-from and --mail-to.
+    /// this machine). Needs --mail-to.
     #[arg(long, env = "PLATINUM_SMTP_URL", hide_env_values = true, value_parser = crate::mail::SmtpUrlParser)]
     pub smtp_url: Option<crate::mail::SmtpUrl>,
 
     /// The address the collector's mail comes from, e.g. "Shop feedback <alerts@shop.example>".
+    /// Default: --mail-to.
     #[arg(long, env = "PLATINUM_MAIL_FROM", value_parser = crate::mail::parse_mail_from)]
     pub mail_from: Option<crate::mail::Mailbox>,
 

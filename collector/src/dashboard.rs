@@ -259,7 +259,7 @@ async fn response_page(_: Owner, State(state): State<AppState>, Path(id): Path<S
                         p class="hint" { "Their words are quoted below yours; their answer comes to your address. Sending marks the response followed up." }
                     }
                 } @else {
-                    p class="hint" { "To reply from here, configure e-mail (--smtp-url, --mail-from, --mail-to)." }
+                    p class="hint" { "To reply from here, configure e-mail (--smtp-url and --mail-to)." }
                 }
             }
             h2 { "Notifications" }
@@ -278,7 +278,7 @@ struct ReplyForm {
 async fn reply(_: Owner, State(state): State<AppState>, Path(id): Path<String>, Form(form): Form<ReplyForm>) -> Result<Response, AppError> {
     let id = id.to_ascii_lowercase();
     let Some(domain) = state.reply_domain.as_deref() else {
-        return Err(AppError::invalid(None, "replies need e-mail: start the collector with --smtp-url, --mail-from and --mail-to"));
+        return Err(AppError::invalid(None, "replies need e-mail: start the collector with --smtp-url and --mail-to"));
     };
     let body = bounded("body", &form.body, MAX_REPLY_CHARS)?.ok_or_else(|| AppError::invalid(Some("body".to_owned()), "the reply is empty"))?;
     let row = state.store.feedback(&id).await?.ok_or(AppError::NotFound)?;

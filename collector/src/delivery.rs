@@ -52,6 +52,9 @@ pub const FIRST_RETRY: Duration = Duration::from_secs(2);
 /// Longest wait between retries: a channel down for hours is still tried every ten minutes.
 pub const LAST_RETRY: Duration = Duration::from_secs(600);
 
+/// The longest `Retry-After` honoured.
+pub const LONGEST_ASKED: Duration = Duration::from_secs(3600);
+
 /// How long to wait after the `attempts`-th failed try: doubling from [`FIRST_RETRY`] up to
 /// [`LAST_RETRY`], with up to a quarter more at random (`jitter` in 0..=1) so that many
 /// notifications waiting on one channel do not all come back at once; never sooner than the
@@ -60,7 +63,8 @@ pub fn backoff(attempts: u32, asked: Option<Duration>, jitter: f64) -> Duration 
     let doubling = FIRST_RETRY.saturating_mul(1u32.checked_shl(attempts.saturating_sub(1).min(16)).unwrap_or(u32::MAX));
     let base = doubling.min(LAST_RETRY);
     let wait = base + base.mul_f64(jitter.clamp(0.0, 1.0) / 4.0);
-    asked.map_or(wait, |asked| wait.max(asked))
+    // A channel may ask for a pause, but not for a day's silence about an unhappy visitor.
+    asked.map_or(wait, |asked| wait.max(asked.min(LONGEST_ASKED)))
 }
 
 /// Classifies an HTTP answer the way the widget's courier does.
@@ -85,6 +89,7 @@ mod tests {
         assert_eq!(backoff(40, None, 0.0), LAST_RETRY);
         assert_eq!(backoff(1, None, 1.0), Duration::from_millis(2500));
         assert_eq!(backoff(1, Some(Duration::from_secs(30)), 0.5), Duration::from_secs(30));
+        assert_eq!(backoff(1, Some(Duration::from_secs(99_999_999)), 0.0), LONGEST_ASKED, "not a day's silence");
     }
 
     #[test]

@@ -109,7 +109,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let mut state = AppState::new(store.clone(), admin, policy, Clock::system());
     state.channel_names = channels.iter().map(|c| (c.id(), c.name())).collect();
     state.notify_wake = wake.clone();
-    state.reply_domain = args.notify.mail_from.as_ref().filter(|_| args.notify.smtp_url.is_some()).map(|from| from.email.domain().to_owned());
+    state.reply_domain = args
+        .notify
+        .mail_from
+        .as_ref()
+        .or(args.notify.mail_to.as_ref())
+        .filter(|_| args.notify.smtp_url.is_some())
+        .map(|from| from.email.domain().to_owned());
     let notifier = Notifier::new(store.clone(), channels.clone(), links, wake, Clock::system(), schedule.clone())?;
     let (stop_notifier, notifier_stops) = tokio::sync::watch::channel(false);
     let notifier = tokio::spawn(notifier.run(notifier_stops));

@@ -27,7 +27,7 @@ async fn overview(_: Owner, State(state): State<AppState>) -> Result<Markup, App
         "Notifications",
         html! {
             @if channels.is_empty() {
-                p class="lead" { "No channel is configured: set --smtp-url, --slack-webhook or --webhook to be alerted (see the README)." }
+                p class="lead" { "No channel is configured: set --smtp-url with --mail-to, --slack-webhook or --webhook to be alerted (see the README)." }
             } @else {
                 p class="lead" { "Alerts go to: " (channels.join(", ")) ". " (pending) " waiting to be sent." }
             }

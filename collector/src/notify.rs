@@ -18,7 +18,7 @@ use crate::delivery::{Links, Outcome, backoff};
 use crate::mail::{MailSettings, Mailer};
 use crate::webhook::{SlackWebhook, Webhook};
 use crate::digest::{Digest, Schedule};
-use crate::store::{NotificationRow, ReplyRow, Store, StoredFeedback};
+use crate::store::{DeliveryRecord, NotificationRow, ReplyRow, Store, StoredFeedback};
 use crate::{AppError, Clock};
 
 /// Most notifications tried at once.
@@ -122,13 +122,15 @@ fn slack_digest(digest: &Digest, links: &Links) -> serde_json::Value {
 pub fn channels_from(args: &NotifyArgs) -> Result<Vec<Channel>, String> {
     let mut channels = Vec::new();
     match (&args.smtp_url, &args.mail_from, &args.mail_to) {
-        (Some(server), Some(from), Some(owner)) => {
-            let settings = MailSettings { server: server.clone(), from: from.clone(), owner: owner.clone() };
+        (Some(server), from, Some(owner)) => {
+            // Mail from the owner's own address is what most servers accept without more ado.
+            let from = from.clone().unwrap_or_else(|| owner.clone());
+            let settings = MailSettings { server: server.clone(), from, owner: owner.clone() };
             channels.push(Channel::Email(Mailer::new(&settings)?));
         }
         (None, None, None) => {}
-        (Some(_), _, _) => return Err("--smtp-url needs --mail-from (who mail comes from) and --mail-to (the owner's address)".to_owned()),
-        (None, _, _) => return Err("--mail-from and --mail-to need --smtp-url, the server to send through".to_owned()),
+        (Some(_), _, None) => return Err("--smtp-url needs --mail-to, the owner's address that alerts go to".to_owned()),
+        (None, _, _) => return Err("--mail-from and --mail-to need --smtp-url, the server to send mail through".to_owned()),
     }
     if !args.webhooks.is_empty() {
         let secret = args.webhook_secret.clone().ok_or_else(|| {
@@ -215,29 +217,38 @@ impl Notifier {
         }
     }
 
-    /// Tries every notification due now, at once; how many there were.
+    /// Tries every notification due now, at once, and records the outcomes together; how many
+    /// there were.
     pub async fn deliver_due(&self) -> Result<usize, AppError> {
         let due = self.store.due_notifications(self.clock.now(), BATCH).await?;
         let count = due.len();
         let mut tries = JoinSet::new();
         for row in due {
             let worker = self.clone();
-            tries.spawn(async move { worker.deliver(row).await });
+            tries.spawn(async move {
+                let outcome = worker.deliver(&row).await;
+                (row, outcome)
+            });
         }
+        let mut results = Vec::with_capacity(count);
         while let Some(done) = tries.join_next().await {
-            if let Err(e) = done {
-                tracing::error!(error = %e, "notifications: a delivery task failed");
+            match done {
+                Ok((row, outcome)) => results.push((row.id, self.record(&row, outcome))),
+                Err(e) => tracing::error!(error = %e, "notifications: a delivery task failed"),
             }
+        }
+        if let Err(e) = self.store.record_deliveries(&results, self.clock.now()).await {
+            // Left pending as they were: they are tried again, and may arrive twice.
+            tracing::error!(error = %e, "notifications: cannot record the deliveries");
         }
         Ok(count)
     }
 
-    async fn deliver(&self, row: NotificationRow) {
+    async fn deliver(&self, row: &NotificationRow) -> Outcome {
         let Some(channel) = self.channels.iter().find(|c| c.id() == row.channel) else {
-            self.record(&row, Outcome::Refused { reason: "this channel is no longer configured".to_owned() }).await;
-            return;
+            return Outcome::Refused { reason: "this channel is no longer configured".to_owned() };
         };
-        let outcome = match (row.kind.as_str(), row.feedback_id.as_deref()) {
+        match (row.kind.as_str(), row.feedback_id.as_deref()) {
             ("alert", Some(id)) => match self.store.feedback(id).await {
                 Ok(Some(response)) => channel.alert(&self.client, &response, &self.links.response(id)).await,
                 Ok(None) => Outcome::Refused { reason: "the response is no longer stored".to_owned() },
@@ -265,32 +276,27 @@ impl Notifier {
                 (_, Err(e)) => Outcome::Retry { after: None, reason: format!("reading the response: {e}") },
             },
             (kind, _) => Outcome::Refused { reason: format!("unknown kind of notification {kind:?}") },
-        };
-        self.record(&row, outcome).await;
+        }
     }
 
-    async fn record(&self, row: &NotificationRow, outcome: Outcome) {
-        let now = self.clock.now();
-        let written = match &outcome {
+    /// What `outcome` means for `row`'s record, logged.
+    fn record(&self, row: &NotificationRow, outcome: Outcome) -> DeliveryRecord {
+        match outcome {
             Outcome::Delivered => {
                 tracing::info!(notification = row.id, channel = %row.channel, kind = %row.kind, "notification sent");
-                self.store.notification_sent(row.id, now).await
+                DeliveryRecord::Sent
             }
             Outcome::Retry { after, reason } => {
                 let attempts = u32::try_from(row.attempts + 1).unwrap_or(u32::MAX);
-                let wait = backoff(attempts, *after, jitter());
-                let next = now + i64::try_from(wait.as_secs().max(1)).unwrap_or(i64::MAX);
+                let wait = backoff(attempts, after, jitter());
+                let next_try_at = self.clock.now() + i64::try_from(wait.as_secs().max(1)).unwrap_or(i64::MAX);
                 tracing::warn!(notification = row.id, channel = %row.channel, attempts, retry_in = ?wait, reason = %reason, "notification not delivered yet");
-                self.store.notification_retry(row.id, next, reason).await
+                DeliveryRecord::Retry { next_try_at, error: reason }
             }
             Outcome::Refused { reason } => {
                 tracing::error!(notification = row.id, channel = %row.channel, reason = %reason, "notification refused for good");
-                self.store.notification_failed(row.id, reason).await
+                DeliveryRecord::Failed { error: reason }
             }
-        };
-        if let Err(e) = written {
-            // Left pending as it was: it is tried again, and may arrive twice.
-            tracing::error!(notification = row.id, error = %e, "notifications: cannot record a delivery");
         }
     }
 }

@@ -296,6 +296,25 @@ impl Store {
     }
 }
 
+/// How one delivery try went, as it is written to the notification's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryRecord {
+    /// The channel took it.
+    Sent,
+    /// To be tried again at `next_try_at` (Unix seconds).
+    Retry {
+        /// When.
+        next_try_at: i64,
+        /// What went wrong.
+        error: String,
+    },
+    /// Never to be tried again.
+    Failed {
+        /// Why.
+        error: String,
+    },
+}
+
 /// One message owed to one of the owner's channels, and how its delivery has gone.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct NotificationRow {
@@ -347,6 +366,34 @@ impl Store {
     /// When the next pending notification is due, if any is pending.
     pub async fn next_notification_due(&self) -> Result<Option<i64>, sqlx::Error> {
         sqlx::query_scalar("SELECT MIN(next_try_at) FROM notification WHERE status = 'pending'").fetch_one(&self.reads).await
+    }
+
+    /// Records how a round of deliveries went, in one transaction: under load a commit per
+    /// notification would compete with the feedback writer for SQLite's one write lock.
+    pub async fn record_deliveries(&self, results: &[(i64, DeliveryRecord)], now: i64) -> Result<(), sqlx::Error> {
+        let mut tx = self.reads.begin().await?;
+        for (id, record) in results {
+            let query = match record {
+                DeliveryRecord::Sent => sqlx::query(
+                    "UPDATE notification SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
+                )
+                .bind(now)
+                .bind(id),
+                DeliveryRecord::Retry { next_try_at, error } => {
+                    sqlx::query("UPDATE notification SET attempts = attempts + 1, next_try_at = ?, last_error = ? WHERE id = ?")
+                        .bind(next_try_at)
+                        .bind(error)
+                        .bind(id)
+                }
+                DeliveryRecord::Failed { error } => {
+                    sqlx::query("UPDATE notification SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?")
+                        .bind(error)
+                        .bind(id)
+                }
+            };
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await
     }
 
     /// Records that notification `id` was delivered at `now`.

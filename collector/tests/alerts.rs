@@ -206,3 +206,28 @@ async fn fifty_alerts_pending_at_a_sigkill_all_arrive_after_the_restart_none_twi
     assert!(twice.is_empty(), "delivered more than once: {twice:?}");
     assert_eq!(accepted.len(), 50);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn notify_test_sends_a_sample_on_every_channel_and_says_what_each_answered() {
+    let receiver = Receiver::start(200).await;
+    let refusing = Receiver::start(404).await;
+    let binary = env!("CARGO_BIN_EXE_platinum-collector");
+    // Blocking is fine: the receivers run on the runtime's other threads.
+    let output = std::process::Command::new(binary)
+        .args(["notify-test", "--webhook", &receiver.url("/hook"), "--webhook-secret", SECRET, "--slack-webhook", &refusing.url("/slack")])
+        .output()
+        .expect("run notify-test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "one channel refused: {stdout}{stderr}");
+    assert!(stdout.lines().any(|l| l.starts_with("webhook") && l.ends_with(": sent")), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("Slack") && l.contains("refused: HTTP 404")), "{stdout}");
+    assert!(stderr.contains("1 of 2 channels did not take the test"), "{stderr}");
+    assert_eq!(receiver.seen.lock().expect("seen").bad_signatures, 0);
+    assert_eq!(receiver.seen.lock().expect("seen").accepted.len(), 1, "the sample arrived, signed");
+
+    let misconfigured =
+        std::process::Command::new(binary).args(["notify-test", "--webhook", &receiver.url("/hook")]).output().expect("run notify-test");
+    let stderr = String::from_utf8_lossy(&misconfigured.stderr);
+    assert!(stderr.contains("--webhook needs --webhook-secret"), "{stderr}");
+}

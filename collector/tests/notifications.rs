@@ -30,6 +30,10 @@ async fn failures_are_listed_and_can_be_sent_again() {
     assert!(response.contains("Terrible checkout"), "the response itself");
     assert!(response.contains(&format!("data-notification-id=\"{failed}\"")) && response.contains(&format!("data-notification-id=\"{sent}\"")));
 
+    let mut foreign = form(&format!("/dashboard/notifications/{failed}/send-again"), "", Some(&cookie));
+    foreign.headers_mut().insert("origin", "https://evil.example".parse().expect("origin"));
+    assert_eq!(app.send(foreign).await.status, StatusCode::FORBIDDEN, "not from another site");
+    assert_eq!(app.store.pending_notifications().await.expect("count"), 0);
     let again = app.send(form(&format!("/dashboard/notifications/{failed}/send-again"), "back=%2Fdashboard%2Fnotifications", Some(&cookie))).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     assert_eq!(app.store.pending_notifications().await.expect("count"), 1, "queued again");
@@ -53,6 +57,9 @@ async fn a_reply_is_queued_durably_marks_the_response_and_notes_are_kept() {
     assert!(page.contains("--smtp-url"), "how to turn replies on");
     let refused = app.send(form(&format!("/dashboard/feedback/{id}/reply"), "body=Sorry", Some(&cookie))).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let mut foreign = form(&format!("/dashboard/feedback/{id}/reply"), "body=Sorry", Some(&cookie));
+    foreign.headers_mut().insert("sec-fetch-site", "cross-site".parse().expect("value"));
+    assert_eq!(app.send(foreign).await.status, StatusCode::FORBIDDEN, "a reply form posted from another site is refused");
 
     let noted = app.send(form(&format!("/dashboard/feedback/{id}/followed-up"), "note=called+her%3B+refund+issued", Some(&cookie))).await;
     assert_eq!(noted.status, StatusCode::SEE_OTHER);
