@@ -1,5 +1,6 @@
-//! The hidden measuring commands: counting a database's rows and timing raw SQLite inserts on
-//! this machine, for comparison with the collector's own rate.
+//! The hidden measuring commands: counting a database's rows, timing raw SQLite inserts on this
+//! machine for comparison with the collector's own rate, and a webhook receiver that takes
+//! everything, for measuring the collector with alerts on.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -17,6 +18,15 @@ pub async fn count(db: &Path) -> Result<(), sqlx::Error> {
     drop(store);
     writer.finish().await;
     Ok(())
+}
+
+/// Answers every request `204` on `listen` until killed, after printing its address: a webhook
+/// receiver as fast as the machine allows, so a benchmark with alerts measures the collector.
+pub async fn receiver(listen: std::net::SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    println!("receiver listening on http://{}/", listener.local_addr()?);
+    let app = axum::Router::new().fallback(|| async { axum::http::StatusCode::NO_CONTENT });
+    axum::serve(listener, app).await
 }
 
 /// Times durable inserts of a typical row straight into SQLite (WAL, synchronous=FULL): one row

@@ -288,6 +288,13 @@ pub enum Command {
         #[arg(long)]
         db: PathBuf,
     },
+    /// Answer every request 204: a webhook receiver for benchmarks.
+    #[command(name = "bench-receiver", hide = true)]
+    BenchReceiver {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: SocketAddr,
+    },
     /// Time durable inserts straight into SQLite, one row per commit and in batches.
     #[command(name = "bench-sqlite", hide = true)]
     BenchSqlite {

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Some(Command::NotifyTest { notify }) => notify_test(&notify).await,
+            Some(Command::BenchReceiver { listen }) => bench::receiver(listen).await.map_err(|e| e.to_string()),
             Some(Command::Count { db }) => bench::count(&db).await.map_err(|e| e.to_string()),
             Some(Command::BenchSqlite { db, seconds }) => bench::sqlite_insert_rate(&db, seconds).await.map_err(|e| e.to_string()),
             None => serve(cli.serve).await,

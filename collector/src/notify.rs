@@ -22,7 +22,7 @@ use crate::store::{DeliveryRecord, NotificationRow, ReplyRow, Store, StoredFeedb
 use crate::{AppError, Clock};
 
 /// Most notifications tried at once.
-const BATCH: u32 = 32;
+const BATCH: u32 = 128;
 /// Longest sleep between looks at the table, so that retries come due without a wake-up.
 const IDLE_LOOK: Duration = Duration::from_secs(5);
 /// How often the digest schedule is looked at.
@@ -237,7 +237,7 @@ impl Notifier {
                 Err(e) => tracing::error!(error = %e, "notifications: a delivery task failed"),
             }
         }
-        if let Err(e) = self.store.record_deliveries(&results, self.clock.now()).await {
+        if let Err(e) = self.store.record_deliveries(results, self.clock.now()).await {
             // Left pending as they were: they are tried again, and may arrive twice.
             tracing::error!(error = %e, "notifications: cannot record the deliveries");
         }

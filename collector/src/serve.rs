@@ -21,7 +21,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
@@ -107,6 +107,8 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
+                    // Answers are small and written whole: never hold one back for more.
+                    let _ = stream.set_nodelay(true);
                     let Some(slot) = registry.admit(limits.max_connections) else {
                         refuse(&stream);
                         refused.note(|count| tracing::warn!(count, "connections refused: every open connection is busy with a request"));
@@ -241,92 +243,102 @@ fn log_end(served: Result<(), hyper::Error>) {
 }
 
 /// Returns when the connection has overstayed its current deadline or was evicted.
+///
+/// It looks at the connection's phase when the deadline it knows of comes, and at least every
+/// quarter of the shortest timeout, rather than being woken at every change: that would cost a
+/// task wake-up and a new timer per request, which measured as a large part of the time spent on
+/// a small post. So a deadline may pass by up to a quarter of a timeout before it is noticed.
 async fn watchdog(watch: &Watch, limits: &Limits) {
+    let longest_nap = limits.header_timeout.min(limits.idle_timeout) / 4;
     loop {
         if watch.evicted.load(Ordering::Acquire) {
             return;
         }
-        match watch.deadline(limits) {
-            Some(deadline) if deadline <= Instant::now() => return,
-            Some(deadline) => {
-                tokio::select! {
-                    () = tokio::time::sleep_until(deadline) => {}
-                    () = watch.changed.notified() => {}
-                }
-            }
-            None => watch.changed.notified().await,
+        let now = Instant::now();
+        let nap = match watch.deadline(limits) {
+            Some(deadline) if deadline <= now => return,
+            Some(deadline) => (deadline - now).min(longest_nap),
+            None => longest_nap,
+        };
+        tokio::select! {
+            () = tokio::time::sleep(nap) => {}
+            () = watch.evict_now.notified() => {}
         }
     }
 }
 
-/// What a connection is doing, as far as its deadlines are concerned.
-#[derive(Debug, Clone, Copy)]
-enum Phase {
-    /// Waiting for a request since `since`; `head_from` is when its first byte came, if one has.
-    Waiting { since: Instant, head_from: Option<Instant> },
-    /// This many requests are being answered.
-    Busy(usize),
+/// When this process started, the origin of the times a [`Watch`] keeps as numbers.
+fn epoch() -> Instant {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
 }
 
-/// One connection's phase, shared by its IO, its service and its watchdog.
+fn millis_since_epoch(at: Instant) -> u64 {
+    u64::try_from(at.saturating_duration_since(epoch()).as_millis()).unwrap_or(u64::MAX)
+}
+
+/// What a connection is doing, as far as its deadlines are concerned, shared by its IO, its
+/// service and its watchdog. Atomics, because the IO notes every read.
 struct Watch {
-    phase: Mutex<Phase>,
-    changed: Notify,
+    /// Requests being answered.
+    busy: AtomicUsize,
+    /// Since when it has waited for a request (milliseconds from [`epoch`]).
+    waiting_since: AtomicU64,
+    /// When the waited-for request's first byte came, plus one; 0 while none has.
+    head_from: AtomicU64,
+    evict_now: Notify,
     evicted: AtomicBool,
 }
 
 impl Watch {
     fn new() -> Self {
         Self {
-            phase: Mutex::new(Phase::Waiting { since: Instant::now(), head_from: None }),
-            changed: Notify::new(),
+            busy: AtomicUsize::new(0),
+            waiting_since: AtomicU64::new(millis_since_epoch(Instant::now())),
+            head_from: AtomicU64::new(0),
+            evict_now: Notify::new(),
             evicted: AtomicBool::new(false),
         }
     }
 
-    fn update(&self, change: impl FnOnce(&mut Phase) -> bool) {
-        let changed = change(&mut self.phase.lock().unwrap_or_else(PoisonError::into_inner));
-        if changed {
-            // One waiter (the watchdog): a stored permit wakes it even if it is not waiting yet.
-            self.changed.notify_one();
+    fn bytes_arrived(&self) {
+        if self.head_from.load(Ordering::Relaxed) == 0 && self.busy.load(Ordering::Acquire) == 0 {
+            let now = millis_since_epoch(Instant::now()) + 1;
+            let _ = self.head_from.compare_exchange(0, now, Ordering::AcqRel, Ordering::Relaxed);
         }
     }
 
-    fn bytes_arrived(&self) {
-        self.update(|phase| match phase {
-            Phase::Waiting { head_from: head @ None, .. } => {
-                *head = Some(Instant::now());
-                true
-            }
-            _ => false,
-        });
+    fn request_started(&self) {
+        self.busy.fetch_add(1, Ordering::AcqRel);
     }
 
-    fn phase(&self) -> Phase {
-        *self.phase.lock().unwrap_or_else(PoisonError::into_inner)
+    fn request_finished(&self) {
+        self.waiting_since.store(millis_since_epoch(Instant::now()), Ordering::Release);
+        self.head_from.store(0, Ordering::Release);
+        self.busy.fetch_sub(1, Ordering::AcqRel);
     }
 
     /// When the connection must be closed if nothing changes; none while a request is answered
     /// (its body has a deadline of its own).
     fn deadline(&self, limits: &Limits) -> Option<Instant> {
-        match self.phase() {
-            Phase::Waiting { head_from: Some(from), .. } => Some(from + limits.header_timeout),
-            Phase::Waiting { since, head_from: None } => Some(since + limits.idle_timeout),
-            Phase::Busy(_) => None,
+        if self.busy.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        let at = |millis: u64| epoch() + Duration::from_millis(millis);
+        match self.head_from.load(Ordering::Acquire) {
+            0 => Some(at(self.waiting_since.load(Ordering::Acquire)) + limits.idle_timeout),
+            from => Some(at(from - 1) + limits.header_timeout),
         }
     }
 
     /// Since when the connection has been waiting on its client, if it is.
     fn waiting_since(&self) -> Option<Instant> {
-        match self.phase() {
-            Phase::Waiting { since, .. } => Some(since),
-            Phase::Busy(_) => None,
-        }
+        (self.busy.load(Ordering::Acquire) == 0).then(|| epoch() + Duration::from_millis(self.waiting_since.load(Ordering::Acquire)))
     }
 
     fn evict(&self) {
         self.evicted.store(true, Ordering::Release);
-        self.changed.notify_one();
+        self.evict_now.notify_one();
     }
 }
 
@@ -335,26 +347,14 @@ struct Busy(Arc<Watch>);
 
 impl Busy {
     fn start(watch: Arc<Watch>) -> Self {
-        watch.update(|phase| {
-            *phase = match *phase {
-                Phase::Busy(n) => Phase::Busy(n + 1),
-                Phase::Waiting { .. } => Phase::Busy(1),
-            };
-            true
-        });
+        watch.request_started();
         Self(watch)
     }
 }
 
 impl Drop for Busy {
     fn drop(&mut self) {
-        self.0.update(|phase| {
-            *phase = match *phase {
-                Phase::Busy(n) if n > 1 => Phase::Busy(n - 1),
-                _ => Phase::Waiting { since: Instant::now(), head_from: None },
-            };
-            true
-        });
+        self.0.request_finished();
     }
 }
 

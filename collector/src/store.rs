@@ -72,11 +72,19 @@ impl From<WriteError> for crate::AppError {
 
 type Reply = oneshot::Sender<Result<Stored, String>>;
 
+/// What the writer task is asked to write.
+enum Write {
+    /// A new response; answered with whether it was new.
+    Feedback(NewFeedback, Reply),
+    /// How a round of notification deliveries went, at `now`; answered once committed.
+    Deliveries(Vec<(i64, DeliveryRecord)>, i64, oneshot::Sender<Result<(), String>>),
+}
+
 /// Handle to the database, cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     reads: SqlitePool,
-    writer: mpsc::Sender<(NewFeedback, Reply)>,
+    writer: mpsc::Sender<Write>,
 }
 
 /// The writer task; await [`Writer::finish`] after the last [`Store`] clone is dropped so queued
@@ -134,7 +142,7 @@ impl Store {
     /// Stores `row` unless its id is already stored; returns once the outcome is durable.
     pub async fn insert(&self, row: NewFeedback) -> Result<Stored, WriteError> {
         let (reply, answer) = oneshot::channel();
-        self.writer.send((row, reply)).await.map_err(|_| WriteError::Closed)?;
+        self.writer.send(Write::Feedback(row, reply)).await.map_err(|_| WriteError::Closed)?;
         match answer.await {
             Ok(Ok(stored)) => Ok(stored),
             Ok(Err(message)) => Err(WriteError::Database(sqlx::Error::Protocol(message))),
@@ -368,32 +376,20 @@ impl Store {
         sqlx::query_scalar("SELECT MIN(next_try_at) FROM notification WHERE status = 'pending'").fetch_one(&self.reads).await
     }
 
-    /// Records how a round of deliveries went, in one transaction: under load a commit per
-    /// notification would compete with the feedback writer for SQLite's one write lock.
-    pub async fn record_deliveries(&self, results: &[(i64, DeliveryRecord)], now: i64) -> Result<(), sqlx::Error> {
-        let mut tx = self.reads.begin().await?;
-        for (id, record) in results {
-            let query = match record {
-                DeliveryRecord::Sent => sqlx::query(
-                    "UPDATE notification SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
-                )
-                .bind(now)
-                .bind(id),
-                DeliveryRecord::Retry { next_try_at, error } => {
-                    sqlx::query("UPDATE notification SET attempts = attempts + 1, next_try_at = ?, last_error = ? WHERE id = ?")
-                        .bind(next_try_at)
-                        .bind(error)
-                        .bind(id)
-                }
-                DeliveryRecord::Failed { error } => {
-                    sqlx::query("UPDATE notification SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?")
-                        .bind(error)
-                        .bind(id)
-                }
-            };
-            query.execute(&mut *tx).await?;
+    /// Records how a round of deliveries went. It goes through the writer, into its next
+    /// transaction: under load a transaction of its own would wait for SQLite's one write lock,
+    /// which the writer holds almost all the time.
+    pub async fn record_deliveries(&self, results: Vec<(i64, DeliveryRecord)>, now: i64) -> Result<(), WriteError> {
+        if results.is_empty() {
+            return Ok(());
         }
-        tx.commit().await
+        let (reply, answer) = oneshot::channel();
+        self.writer.send(Write::Deliveries(results, now, reply)).await.map_err(|_| WriteError::Closed)?;
+        match answer.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(WriteError::Database(sqlx::Error::Protocol(message))),
+            Err(_) => Err(WriteError::Closed),
+        }
     }
 
     /// Records that notification `id` was delivered at `now`.
@@ -761,10 +757,18 @@ impl AlertPlan {
     }
 }
 
-async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<(NewFeedback, Reply)>, plan: AlertPlan) {
+async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Write>, plan: AlertPlan) {
+    let mut writes = Vec::with_capacity(MAX_BATCH);
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let outcome = write_batch(&mut conn, &batch, &plan).await;
+    let mut deliveries = Vec::new();
+    while queue.recv_many(&mut writes, MAX_BATCH).await > 0 {
+        for write in writes.drain(..) {
+            match write {
+                Write::Feedback(row, reply) => batch.push((row, reply)),
+                Write::Deliveries(results, now, reply) => deliveries.push((results, now, reply)),
+            }
+        }
+        let outcome = write_batch(&mut conn, &batch, &deliveries, &plan).await;
         match outcome {
             Ok((stored, alerted)) => {
                 if alerted {
@@ -774,10 +778,16 @@ async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<(NewFe
                     // A sender that gave up (client gone) still has its row committed.
                     let _ = reply.send(Ok(stored));
                 }
+                for (_, _, reply) in deliveries.drain(..) {
+                    let _ = reply.send(Ok(()));
+                }
             }
             Err(e) => {
                 let message = e.to_string();
                 for (_, reply) in batch.drain(..) {
+                    let _ = reply.send(Err(message.clone()));
+                }
+                for (_, _, reply) in deliveries.drain(..) {
                     let _ = reply.send(Err(message.clone()));
                 }
             }
@@ -788,9 +798,44 @@ async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<(NewFe
     }
 }
 
+type DeliveryRound = (Vec<(i64, DeliveryRecord)>, i64, oneshot::Sender<Result<(), String>>);
+
+/// Writes how deliveries went, inside the writer's transaction.
+async fn write_deliveries(tx: &mut SqliteConnection, rounds: &[DeliveryRound]) -> Result<(), sqlx::Error> {
+    for (results, now, _) in rounds {
+        for (id, record) in results {
+            let query = match record {
+                DeliveryRecord::Sent => sqlx::query(
+                    "UPDATE notification SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
+                )
+                .bind(now)
+                .bind(id),
+                DeliveryRecord::Retry { next_try_at, error } => {
+                    sqlx::query("UPDATE notification SET attempts = attempts + 1, next_try_at = ?, last_error = ? WHERE id = ?")
+                        .bind(next_try_at)
+                        .bind(error)
+                        .bind(id)
+                }
+                DeliveryRecord::Failed { error } => {
+                    sqlx::query("UPDATE notification SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?")
+                        .bind(error)
+                        .bind(id)
+                }
+            };
+            query.execute(&mut *tx).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes one transaction: the new responses and the alerts they owe. The outcome of each row in
 /// order, and whether any alert was recorded.
-async fn write_batch(conn: &mut SqliteConnection, batch: &[(NewFeedback, Reply)], plan: &AlertPlan) -> Result<(Vec<Stored>, bool), sqlx::Error> {
+async fn write_batch(
+    conn: &mut SqliteConnection,
+    batch: &[(NewFeedback, Reply)],
+    deliveries: &[DeliveryRound],
+    plan: &AlertPlan,
+) -> Result<(Vec<Stored>, bool), sqlx::Error> {
     // A retry can arrive while its first attempt is still queued: only the first copy is inserted.
     let mut seen = HashSet::with_capacity(batch.len());
     let firsts: Vec<&NewFeedback> = batch.iter().map(|(row, _)| row).filter(|row| seen.insert(row.feedback.id.as_str())).collect();
@@ -815,6 +860,7 @@ async fn write_batch(conn: &mut SqliteConnection, batch: &[(NewFeedback, Reply)]
         });
         query.build().execute(&mut *tx).await?;
     }
+    write_deliveries(&mut tx, deliveries).await?;
     tx.commit().await?;
     let mut answered = HashSet::with_capacity(batch.len());
     let stored = batch

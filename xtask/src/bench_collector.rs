@@ -41,15 +41,40 @@ fn measure(binary: &Path, work: &Path) -> Result<(), String> {
     let bodies = work.join("bodies.jsonl");
     println!("== writing {LINES} distinct payloads");
     write_bodies(&bodies)?;
+    let without = load(binary, work, &bodies, "bench.db", &[])?;
 
-    let db = work.join("bench.db");
-    let mut collector = Collector::start(binary, &db)?;
+    // The same load with alerts on: two in five payloads are unhappy, each alerting a signed
+    // webhook on loopback that takes everything as fast as it comes.
+    write_bodies(&bodies)?;
+    let mut receiver = Collector::start_command(Command::new(binary).args(["bench-receiver"]))?;
+    let hook = format!("http://{}/hook", receiver.address);
+    println!("== alerts on: every unhappy response to a webhook at {hook}");
+    let args = ["--webhook", hook.as_str(), "--webhook-secret", "benchmark-webhook-secret-0123456789abcdef"];
+    let with = load(binary, work, &bodies, "alerts.db", &args)?;
+    let _ = receiver.child.kill();
+    println!(
+        "== alerts on: {:.0} new responses/s, {:+.1}% against {:.0} without",
+        with,
+        (with / without - 1.0) * 100.0,
+        without
+    );
+
+    println!();
+    println!("== raw SQLite on this machine, same row, WAL + synchronous=FULL");
+    status(Command::new(binary).args(["bench-sqlite", "--seconds", "3", "--db"]).arg(work.join("raw.db")))
+}
+
+/// One run of the load against a fresh collector started with `args`; new responses stored per
+/// second.
+fn load(binary: &Path, work: &Path, bodies: &Path, db_name: &str, args: &[&str]) -> Result<f64, String> {
+    let db = work.join(db_name);
+    let mut collector = Collector::start(binary, &db, args)?;
     println!("== {CONNECTIONS} connections for {SECONDS} s against http://{}/api/feedback (rate limit off)", collector.address);
     let peak = PeakRss::watch(collector.child.id());
     let report = Command::new("oha")
         .args(["--no-tui", "--output-format", "json", "-w", "-m", "POST", "-T", "application/json"])
         .args(["-c", &CONNECTIONS.to_string(), "-z", &format!("{SECONDS}s"), "-Z"])
-        .arg(&bodies)
+        .arg(bodies)
         .arg(format!("http://{}/api/feedback", collector.address))
         .stderr(Stdio::inherit())
         .output()
@@ -84,12 +109,10 @@ fn measure(binary: &Path, work: &Path) -> Result<(), String> {
     println!("collector peak RSS:    {:>8.1} MiB (VmHWM)", peak_kib as f64 / 1024.0);
     println!("rows in the database:  {rows:>8} ({})", if rows == created { "= number of 201s" } else { "MISMATCH with the number of 201s" });
     println!();
-    println!("== raw SQLite on this machine, same row, WAL + synchronous=FULL");
-    status(Command::new(binary).args(["bench-sqlite", "--seconds", "3", "--db"]).arg(work.join("raw.db")))?;
     if rows != created {
         return Err(format!("{rows} rows stored but {created} posts answered 201"));
     }
-    Ok(())
+    Ok(per_second(created))
 }
 
 struct Collector {
@@ -98,15 +121,20 @@ struct Collector {
 }
 
 impl Collector {
-    fn start(binary: &Path, db: &Path) -> Result<Self, String> {
-        let mut child = Command::new(binary)
-            .args(["--listen", "127.0.0.1:0", "--rate-limit-per-minute", "0", "--db"])
-            .arg(db)
+    fn start(binary: &Path, db: &Path, args: &[&str]) -> Result<Self, String> {
+        let mut command = Command::new(binary);
+        command.args(["--listen", "127.0.0.1:0", "--rate-limit-per-minute", "0"]).args(args).arg("--db").arg(db);
+        Self::start_command(&mut command)
+    }
+
+    /// Starts `command` and reads the address it prints first.
+    fn start_command(command: &mut Command) -> Result<Self, String> {
+        let mut child = command
             .env("PLATINUM_ADMIN_TOKEN", TOKEN)
             .env("PLATINUM_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()
-            .map_err(|e| format!("could not start {}: {e}", binary.display()))?;
+            .map_err(|e| format!("could not start {command:?}: {e}"))?;
         let stdout = child.stdout.take().ok_or("no stdout from the collector")?;
         let mut lines = BufReader::new(stdout).lines();
         let first = lines.next().and_then(Result::ok).unwrap_or_default();
