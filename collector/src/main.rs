@@ -119,7 +119,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map(|from| from.email.domain().to_owned());
     let notifier = Notifier::new(store.clone(), channels.clone(), links, wake, Clock::system(), schedule.clone())?;
     let (stop_notifier, notifier_stops) = tokio::sync::watch::channel(false);
-    let notifier = tokio::spawn(notifier.run(notifier_stops));
+    let notifier = notify::spawn_low_priority(notifier, notifier_stops).map_err(|e| format!("starting the notifications thread: {e}"))?;
     let alerts = if channels.is_empty() {
         "off (no channel configured)".to_owned()
     } else {
@@ -162,8 +162,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
 
     serve::serve(listener, app(state), limits, shutdown_signal()).await;
     let _ = stop_notifier.send(true);
-    if let Err(e) = notifier.await {
-        tracing::error!(error = %e, "the notifications worker ended abnormally");
+    // A delivery in flight may take up to its 10 s timeout to give up; wait for it off the runtime.
+    if !matches!(tokio::task::spawn_blocking(move || notifier.join()).await, Ok(Ok(()))) {
+        tracing::error!("the notifications worker ended abnormally");
     }
     // Requests in flight have finished or run out of time; let the writer commit what is queued.
     store.close().await;

@@ -301,6 +301,28 @@ impl Notifier {
     }
 }
 
+/// Runs `notifier` on a thread of its own at a lower CPU priority until `stop` turns true, so
+/// that sending alerts never takes processor time from storing responses: under a flood the
+/// alerts wait a little and catch up when it ebbs. Join the handle after setting `stop`.
+pub fn spawn_low_priority(notifier: Notifier, stop: watch::Receiver<bool>) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new().name("notifications".to_owned()).spawn(move || {
+        lower_this_threads_priority();
+        match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => runtime.block_on(notifier.run(stop)),
+            Err(e) => tracing::error!(error = %e, "notifications: cannot start their runtime; nothing will be sent"),
+        }
+    })
+}
+
+/// Nice 10 for the calling thread (on Linux the nice value belongs to each thread).
+fn lower_this_threads_priority() {
+    // SAFETY: setpriority only reads its integer arguments; `who = 0` names the calling thread.
+    let done = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
+    if done != 0 {
+        tracing::warn!(error = %std::io::Error::last_os_error(), "notifications: cannot lower their CPU priority");
+    }
+}
+
 /// A number in 0..=1 for spreading retries.
 fn jitter() -> f64 {
     let mut bytes = [0u8; 2];
