@@ -102,7 +102,7 @@ pub struct NotifyArgs {
 
     /// The SMTP server for e-mail alerts, digests and replies: `smtp://user:pass@host:587`
     /// (STARTTLS), `smtps://user:pass@host:465` (TLS), or `smtp://host:25?tls=none` (a server on
-    /// this machine). Needs --mail-to.
+    /// this machine). Needs --mail-to unless the user name is the owner's address.
     #[arg(long, env = "PLATINUM_SMTP_URL", hide_env_values = true, value_parser = crate::mail::SmtpUrlParser)]
     pub smtp_url: Option<crate::mail::SmtpUrl>,
 
@@ -112,6 +112,7 @@ pub struct NotifyArgs {
     pub mail_from: Option<crate::mail::Mailbox>,
 
     /// The owner's address: alerts and digests go there, and visitors' answers to replies.
+    /// Default: the --smtp-url user name, when it is an address.
     #[arg(long, env = "PLATINUM_MAIL_TO", value_parser = crate::mail::parse_mail_to)]
     pub mail_to: Option<crate::mail::Mailbox>,
 

@@ -110,13 +110,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let mut state = AppState::new(store.clone(), admin, policy, Clock::system());
     state.channel_names = channels.iter().map(|c| (c.id(), c.name())).collect();
     state.notify_wake = wake.clone();
-    state.reply_domain = args
-        .notify
-        .mail_from
-        .as_ref()
-        .or(args.notify.mail_to.as_ref())
-        .filter(|_| args.notify.smtp_url.is_some())
-        .map(|from| from.email.domain().to_owned());
+    state.reply_domain = channels.iter().find_map(|channel| match channel {
+        Channel::Email(mailer) => Some(mailer.settings().from.email.domain().to_owned()),
+        _ => None,
+    });
     let notifier = Notifier::new(store.clone(), channels.clone(), links, wake, Clock::system(), schedule.clone())?;
     let (stop_notifier, notifier_stops) = tokio::sync::watch::channel(false);
     let notifier = notify::spawn_low_priority(notifier, notifier_stops).map_err(|e| format!("starting the notifications thread: {e}"))?;

@@ -121,7 +121,9 @@ fn slack_digest(digest: &Digest, links: &Links) -> serde_json::Value {
 /// The channels the options configure; an error names the option at fault and what it needs.
 pub fn channels_from(args: &NotifyArgs) -> Result<Vec<Channel>, String> {
     let mut channels = Vec::new();
-    match (&args.smtp_url, &args.mail_from, &args.mail_to) {
+    // Most mail services log in with the owner's own address: it is the default --mail-to.
+    let login_address = args.smtp_url.as_ref().and_then(|server| server.user()).and_then(|user| user.parse::<crate::mail::Mailbox>().ok());
+    match (&args.smtp_url, &args.mail_from, args.mail_to.as_ref().or(login_address.as_ref())) {
         (Some(server), from, Some(owner)) => {
             // Mail from the owner's own address is what most servers accept without more ado.
             let from = from.clone().unwrap_or_else(|| owner.clone());
@@ -129,7 +131,9 @@ pub fn channels_from(args: &NotifyArgs) -> Result<Vec<Channel>, String> {
             channels.push(Channel::Email(Mailer::new(&settings)?));
         }
         (None, None, None) => {}
-        (Some(_), _, None) => return Err("--smtp-url needs --mail-to, the owner's address that alerts go to".to_owned()),
+        (Some(_), _, None) => {
+            return Err("--smtp-url needs --mail-to, the owner's address that alerts go to (unless its user name is that address)".to_owned());
+        }
         (None, _, _) => return Err("--mail-from and --mail-to need --smtp-url, the server to send mail through".to_owned()),
     }
     if !args.webhooks.is_empty() {
@@ -335,6 +339,23 @@ fn jitter() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn channels(args: &[&str]) -> Result<Vec<Channel>, String> {
+        use clap::Parser;
+        let cli = crate::Cli::try_parse_from(std::iter::once("platinum-collector").chain(args.iter().copied())).map_err(|e| e.to_string())?;
+        channels_from(&cli.serve.notify)
+    }
+
+    #[test]
+    fn the_owner_defaults_to_the_smtp_login_when_it_is_an_address() {
+        let found = channels(&["--smtp-url", "smtps://owner%40shop.example:secret@smtp.shop.example:465"]).expect("one channel");
+        assert_eq!(found.iter().map(Channel::name).collect::<Vec<_>>(), ["e-mail to owner@shop.example"]);
+        let missing = channels(&["--smtp-url", "smtps://login-name:secret@smtp.shop.example:465"]).err().expect("refused");
+        assert!(missing.contains("--mail-to"), "{missing}");
+        let no_secret = channels(&["--webhook", "https://hooks.shop.example/x"]).err().expect("refused");
+        assert!(no_secret.contains("--webhook-secret"), "{no_secret}");
+        assert!(channels(&[]).is_ok_and(|c| c.is_empty()));
+    }
 
     #[test]
     fn hosts_stand_for_secret_urls() {
