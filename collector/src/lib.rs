@@ -98,7 +98,7 @@ pub struct AppState {
     pub notify_wake: Arc<tokio::sync::Notify>,
     /// The domain of the `From` address when e-mail is configured: replies can be sent, and
     /// their Message-IDs are made in it.
-    pub reply_domain: Option<String>,
+    pub reply_domain: Option<Arc<str>>,
 }
 
 impl AppState {

@@ -111,7 +111,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     state.channel_names = channels.iter().map(|c| (c.id(), c.name())).collect();
     state.notify_wake = wake.clone();
     state.reply_domain = channels.iter().find_map(|channel| match channel {
-        Channel::Email(mailer) => Some(mailer.settings().from.email.domain().to_owned()),
+        Channel::Email(mailer) => Some(Arc::from(mailer.settings().from.email.domain())),
         _ => None,
     });
     let notifier = Notifier::new(store.clone(), channels.clone(), links, wake, Clock::system(), schedule.clone())?;
