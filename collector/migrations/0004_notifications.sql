@@ -50,5 +50,6 @@ CREATE TABLE notification (
     last_error   TEXT
 );
 
-CREATE INDEX notification_due ON notification (status, next_try_at);
+-- Only what is still to be sent: a delivered notification leaves the index.
+CREATE INDEX notification_due ON notification (next_try_at) WHERE status = 'pending';
 CREATE INDEX notification_feedback ON notification (feedback_id);
