@@ -280,7 +280,7 @@ pub enum Command {
     #[command(name = "notify-test")]
     NotifyTest {
         #[command(flatten)]
-        notify: NotifyArgs,
+        notify: Box<NotifyArgs>,
     },
     /// Print how many responses a database holds.
     #[command(hide = true)]

@@ -551,7 +551,7 @@ fn digest_text(digest: &Digest, links: &Links) -> String {
     }
     text.push_str("Ratings 1 to 5: ");
     text.push_str(&digest.distribution.iter().map(ToString::to_string).collect::<Vec<_>>().join(" / "));
-    text.push_str("\n");
+    text.push('\n');
     if digest.waiting_total > 0 {
         text.push_str(&format!("\nWaiting for an answer ({}), oldest first:\n", digest.waiting_total));
         for item in &digest.waiting {

@@ -75,7 +75,7 @@ type Reply = oneshot::Sender<Result<Stored, String>>;
 /// What the writer task is asked to write.
 enum Write {
     /// A new response; answered with whether it was new.
-    Feedback(NewFeedback, Reply),
+    Feedback(Box<NewFeedback>, Reply),
     /// How a round of notification deliveries went, at `now`; answered once committed.
     Deliveries(Vec<(i64, DeliveryRecord)>, i64, oneshot::Sender<Result<(), String>>),
 }
@@ -142,7 +142,7 @@ impl Store {
     /// Stores `row` unless its id is already stored; returns once the outcome is durable.
     pub async fn insert(&self, row: NewFeedback) -> Result<Stored, WriteError> {
         let (reply, answer) = oneshot::channel();
-        self.writer.send(Write::Feedback(row, reply)).await.map_err(|_| WriteError::Closed)?;
+        self.writer.send(Write::Feedback(Box::new(row), reply)).await.map_err(|_| WriteError::Closed)?;
         match answer.await {
             Ok(Ok(stored)) => Ok(stored),
             Ok(Err(message)) => Err(WriteError::Database(sqlx::Error::Protocol(message))),
@@ -764,7 +764,7 @@ async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Write>
     while queue.recv_many(&mut writes, MAX_BATCH).await > 0 {
         for write in writes.drain(..) {
             match write {
-                Write::Feedback(row, reply) => batch.push((row, reply)),
+                Write::Feedback(row, reply) => batch.push((*row, reply)),
                 Write::Deliveries(results, now, reply) => deliveries.push((results, now, reply)),
             }
         }
