@@ -253,8 +253,10 @@ async fn response_page(_: Owner, State(state): State<AppState>, Path(id): Path<S
             @if let Some(email) = email {
                 @if state.reply_domain.is_some() {
                     form class="reply-form" method="post" action={"/dashboard/feedback/" (row.id) "/reply"} {
-                        label { "Reply to " (visitor_text(email)) " by e-mail"
-                            textarea name="body" rows="6" maxlength=(MAX_REPLY_CHARS) required {} }
+                        label {
+                            span { "Reply to " (visitor_text(email)) " by e-mail" }
+                            textarea name="body" rows="6" maxlength=(MAX_REPLY_CHARS) required {}
+                        }
                         button type="submit" name="send-reply" { "Send reply" }
                         p class="hint" { "Their words are quoted below yours; their answer comes to your address. Sending marks the response followed up." }
                     }
@@ -513,7 +515,7 @@ const STYLE: &str = "
 *{box-sizing:border-box}body{margin:0;font:16px/1.45 system-ui,sans-serif;color:var(--fg);background:var(--bg)}
 main{max-width:960px;margin:0 auto;padding:1rem}h1{font-size:1.5rem;margin:.5rem 0 1rem}
 nav.top{display:flex;gap:1rem;align-items:center;padding:.75rem 1rem;background:var(--card);flex-wrap:wrap}
-nav.top form{margin-left:auto}a{color:var(--accent)}
+nav.top form{margin:0}nav.top form:first-of-type{margin-left:auto}a{color:var(--accent)}
 button{font:inherit;padding:.4rem .8rem;border-radius:6px;border:1px solid var(--muted);background:var(--bg);color:var(--fg);cursor:pointer}
 .figures{display:flex;gap:1rem;flex-wrap:wrap}.figure{background:var(--card);border-radius:10px;padding:.75rem 1rem;min-width:9rem}
 .figure .number{display:block;font-size:2rem;font-weight:600}
@@ -538,7 +540,7 @@ a.when{text-decoration:none}.note{font-size:.9rem;color:var(--muted)}
 .reply{background:var(--card);border-radius:10px;padding:.75rem 1rem;margin:.75rem 0;border-left:4px solid var(--accent)}.reply.failed{border-left-color:var(--bad)}
 .reply header{display:flex;gap:.75rem;flex-wrap:wrap;color:var(--muted);font-size:.9rem}
 .reply-form{display:flex;flex-direction:column;gap:.5rem;margin:1rem 0}.reply-form label{display:flex;flex-direction:column;gap:.25rem}
-.reply-form textarea{font:inherit;padding:.5rem;border-radius:6px;border:1px solid var(--muted);background:var(--bg);color:var(--fg)}.notifications{width:100%;border-collapse:collapse;font-size:.9rem;margin:.5rem 0}
+.reply-form button{align-self:flex-start}.reply-form textarea{font:inherit;padding:.5rem;border-radius:6px;border:1px solid var(--muted);background:var(--bg);color:var(--fg)}.notifications{width:100%;border-collapse:collapse;font-size:.9rem;margin:.5rem 0}
 .notifications th,.notifications td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--card);vertical-align:top}
 .notification.failed td{color:var(--bad)}.notifications .detail{overflow-wrap:anywhere;max-width:24rem}
 ";

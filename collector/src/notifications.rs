@@ -48,10 +48,13 @@ pub fn table(state: &AppState, rows: &[NotificationRow], back: &str) -> Markup {
             tbody {
                 @for row in rows {
                     tr class={"notification " (row.status)} data-notification-id=(row.id) {
-                        td { (channel_name(state, &row.channel)) }
+                        td {
+                            // Replies go by the e-mail channel, but to the visitor.
+                            @if row.kind == "reply" { "e-mail to the visitor" } @else { (channel_name(state, &row.channel)) }
+                        }
                         td {
                             (row.kind)
-                            @if let Some(id) = &row.feedback_id { " of " a href={"/dashboard/feedback/" (id)} { "a response" } }
+                            @if let Some(id) = &row.feedback_id { " about " a href={"/dashboard/feedback/" (id)} { "a response" } }
                         }
                         td { (status_words(row)) }
                         td {
@@ -80,10 +83,14 @@ pub fn table(state: &AppState, rows: &[NotificationRow], back: &str) -> Markup {
 fn status_words(row: &NotificationRow) -> String {
     match row.status.as_str() {
         "sent" => "sent".to_owned(),
-        "failed" => format!("failed after {} tries", row.attempts),
-        _ if row.attempts > 0 => format!("retrying ({} tries so far)", row.attempts),
+        "failed" => format!("failed after {}", tries(row.attempts)),
+        _ if row.attempts > 0 => format!("retrying ({} so far)", tries(row.attempts)),
         _ => "waiting".to_owned(),
     }
+}
+
+fn tries(n: i64) -> String {
+    if n == 1 { "1 try".to_owned() } else { format!("{n} tries") }
 }
 
 fn channel_name(state: &AppState, id: &str) -> String {

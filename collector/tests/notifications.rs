@@ -23,7 +23,7 @@ async fn failures_are_listed_and_can_be_sent_again() {
     let html = page.text();
     assert!(html.contains(&format!("data-notification-id=\"{failed}\"")), "the failure is listed");
     assert!(!html.contains(&format!("data-notification-id=\"{sent}\"")), "what was sent is not a problem");
-    assert!(html.contains("HTTP 410: gone") && html.contains("failed after 1 tries"), "with the reason");
+    assert!(html.contains("HTTP 410: gone") && html.contains("failed after 1 try"), "with the reason");
     assert!(html.contains("Send again"));
 
     let response = app.get_with_cookie(&format!("/dashboard/feedback/{id}"), &cookie).await.text();

@@ -153,6 +153,7 @@ test("a terrible experience reaches the owner by e-mail, and the owner's reply r
     await new Promise((r) => setTimeout(r, 200));
   }
   assert.ok((await page.locator("article.response .tag.done").innerText()).includes("followed up"));
+  if (process.env.PLATINUM_SHOTS) await page.screenshot({ path: join(process.env.PLATINUM_SHOTS, "response.png"), fullPage: true });
   assert.deepEqual(log.filter((l) => l.type === "pageerror"), []);
   await context.close();
 });
