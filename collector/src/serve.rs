@@ -249,7 +249,7 @@ fn log_end(served: Result<(), hyper::Error>) {
 /// task wake-up and a new timer per request, which measured as a large part of the time spent on
 /// a small post. So a deadline may pass by up to a quarter of a timeout before it is noticed.
 async fn watchdog(watch: &Watch, limits: &Limits) {
-    let longest_nap = limits.header_timeout.min(limits.idle_timeout) / 4;
+    let longest_nap = (limits.header_timeout.min(limits.idle_timeout) / 4).max(Duration::from_millis(10));
     loop {
         if watch.evicted.load(Ordering::Acquire) {
             return;
