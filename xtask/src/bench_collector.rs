@@ -1,5 +1,6 @@
 //! The collector benchmark: concurrent `POST /api/feedback` load from `oha` on loopback, with the
-//! figures the README records and a check that every `201` is a stored row.
+//! figures the README records and a check that every `201` is a stored row; run once without
+//! alerts and once with every unhappy response alerting a signed webhook on loopback.
 //!
 //! The collector runs in release with rate limiting switched off (`--rate-limit-per-minute 0`) on
 //! a fresh database in a temporary directory. `oha` sends a random line of a body file per
