@@ -42,22 +42,29 @@ fn measure(binary: &Path, work: &Path) -> Result<(), String> {
     let bodies = work.join("bodies.jsonl");
     println!("== writing {LINES} distinct payloads");
     write_bodies(&bodies)?;
-    let without = load(binary, work, &bodies, "bench.db", &[])?;
-
     // The same load with alerts on: two in five payloads are unhappy, each alerting a signed
-    // webhook on loopback that takes everything as fast as it comes.
-    write_bodies(&bodies)?;
+    // webhook on loopback that takes everything as fast as it comes. The two are interleaved,
+    // twice each, because this machine's disk speed drifts between runs minutes apart.
     let mut receiver = Collector::start_command(Command::new(binary).args(["bench-receiver"]))?;
     let hook = format!("http://{}/hook", receiver.address);
-    println!("== alerts on: every unhappy response to a webhook at {hook}");
-    let args = ["--webhook", hook.as_str(), "--webhook-secret", "benchmark-webhook-secret-0123456789abcdef"];
-    let with = load(binary, work, &bodies, "alerts.db", &args)?;
+    let alerts = ["--webhook", hook.as_str(), "--webhook-secret", "benchmark-webhook-secret-0123456789abcdef"];
+    let (mut without, mut with) = (Vec::new(), Vec::new());
+    for round in 1..=2 {
+        println!("== round {round}: alerts off");
+        without.push(load(binary, work, &bodies, &format!("plain-{round}.db"), &[])?);
+        println!("== round {round}: alerts on, every unhappy response to a webhook at {hook}");
+        with.push(load(binary, work, &bodies, &format!("alerts-{round}.db"), &alerts)?);
+    }
     let _ = receiver.child.kill();
+    let mean = |runs: &[f64]| runs.iter().sum::<f64>() / runs.len() as f64;
+    let shown = |runs: &[f64]| runs.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", ");
     println!(
-        "== alerts on: {:.0} new responses/s, {:+.1}% against {:.0} without",
-        with,
-        (with / without - 1.0) * 100.0,
-        without
+        "== new responses/s: alerts off {} (mean {:.0}); alerts on {} (mean {:.0}): {:+.1}%",
+        shown(&without),
+        mean(&without),
+        shown(&with),
+        mean(&with),
+        (mean(&with) / mean(&without) - 1.0) * 100.0
     );
 
     println!();
