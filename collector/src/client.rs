@@ -71,6 +71,12 @@ pub fn requested_host<'a>(peer: Option<SocketAddr>, headers: &'a HeaderMap, trus
     forwarded.or_else(|| headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()))
 }
 
+/// Whether an `Origin` header value names `host` (scheme aside), as a page on this server sends.
+pub fn origin_names_host(origin: &str, host: Option<&str>) -> bool {
+    let authority = origin.split_once("://").map(|(_, rest)| rest);
+    matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+}
+
 /// One `X-Forwarded-For` entry: an address, possibly with a port (`1.2.3.4:5`, `[::1]:5`).
 fn parse_hop(hop: &str) -> Option<IpAddr> {
     hop.parse().ok().or_else(|| hop.parse::<SocketAddr>().ok().map(|a| a.ip()))

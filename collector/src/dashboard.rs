@@ -13,7 +13,7 @@ use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
 use crate::charts;
-use crate::client::{Peer, came_over_https, requested_host};
+use crate::client::{Peer, came_over_https, origin_names_host, requested_host};
 use crate::filter::{Listing, SpamFilter};
 use crate::session;
 use crate::store::{StoredFeedback, now_rfc3339};
@@ -50,9 +50,7 @@ async fn refuse_cross_site_posts(State(state): State<AppState>, request: Request
             None => true,
             Some(origin) => {
                 let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
-                let host = requested_host(peer, headers, &state.trusted_proxies);
-                let authority = origin.split_once("://").map(|(_, rest)| rest);
-                matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
+                origin_names_host(origin, requested_host(peer, headers, &state.trusted_proxies))
             }
         },
     };

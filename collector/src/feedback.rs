@@ -88,9 +88,7 @@ fn is_clock_skewed(created_at: &str, received: OffsetDateTime) -> bool {
 fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<Option<String>, AppError> {
     let Some(origin) = headers.get(header::ORIGIN) else { return Ok(None) };
     let text = origin.to_str().map_err(|_| AppError::ForbiddenOrigin("(not text)".into()))?;
-    let authority = text.split_once("://").map(|(_, rest)| rest);
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let same_origin = matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h));
+    let same_origin = crate::client::origin_names_host(text, headers.get(header::HOST).and_then(|h| h.to_str().ok()));
     let listed = state.allowed_origins.iter().any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(origin.as_bytes()));
     if same_origin || listed { Ok(Some(text.to_owned())) } else { Err(AppError::ForbiddenOrigin(text.to_owned())) }
 }

@@ -109,7 +109,7 @@ struct DigestEvent<'a> {
 
 /// A digest as a Slack message: the subject line, then the waiting visitors.
 fn slack_digest(digest: &Digest, links: &Links) -> serde_json::Value {
-    let escape = |text: &str| text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let escape = crate::webhook::escape_mrkdwn;
     let mut text = escape(&crate::mail::digest_subject(digest));
     for item in &digest.waiting {
         text.push_str(&format!("\n• {} of 5: {} <{}|open>", item.rating, escape(&item.comment.replace('\n', " ")), links.response(&item.id)));
@@ -163,6 +163,8 @@ fn host_of(url: &str) -> &str {
 pub struct Notifier {
     store: Store,
     channels: Arc<[Channel]>,
+    /// The channels' ids, in the same order (each is a hash of a URL: made once, not per try).
+    ids: Arc<[String]>,
     links: Links,
     wake: Arc<Notify>,
     clock: Clock,
@@ -175,14 +177,14 @@ impl Notifier {
     /// digests on `schedule` if there is one.
     pub fn new(store: Store, channels: Arc<[Channel]>, links: Links, wake: Arc<Notify>, clock: Clock, schedule: Option<Schedule>) -> Result<Self, String> {
         let client = crate::webhook::client().map_err(|e| format!("cannot set up the HTTP client for webhooks: {e}"))?;
-        Ok(Self { store, channels, links, wake, clock, client, schedule })
+        let ids = channels.iter().map(Channel::id).collect();
+        Ok(Self { store, channels, ids, links, wake, clock, client, schedule })
     }
 
     /// Makes the digest of the period that has just ended, if it is due and not made yet.
     async fn digest_if_due(&self) {
         let Some(schedule) = &self.schedule else { return };
-        let ids: Vec<String> = self.channels.iter().map(Channel::id).collect();
-        if let Err(e) = crate::digest::tick(&self.store, schedule, &ids, self.clock.now()).await {
+        if let Err(e) = crate::digest::tick(&self.store, schedule, &self.ids, self.clock.now()).await {
             tracing::error!(error = %e, "digest: cannot make it now; trying again in a minute");
         }
     }
@@ -249,7 +251,7 @@ impl Notifier {
     }
 
     async fn deliver(&self, row: &NotificationRow) -> Outcome {
-        let Some(channel) = self.channels.iter().find(|c| c.id() == row.channel) else {
+        let Some(channel) = self.ids.iter().position(|id| *id == row.channel).and_then(|at| self.channels.get(at)) else {
             return Outcome::Refused { reason: "this channel is no longer configured".to_owned() };
         };
         match (row.kind.as_str(), row.feedback_id.as_deref()) {

@@ -154,8 +154,8 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
 }
 
 fn is_descriptor_exhaustion(e: &io::Error) -> bool {
-    // EMFILE (the process's limit) and ENFILE (the system's).
-    matches!(e.raw_os_error(), Some(24 | 23))
+    // The process's limit and the system's.
+    matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE))
 }
 
 /// Answers a connection there is no room for, without waiting on it.

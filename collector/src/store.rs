@@ -194,13 +194,7 @@ impl Store {
         let mut query = QueryBuilder::new("SELECT rating, COUNT(*) FROM feedback");
         push_filter(&mut query, filter);
         query.push(" GROUP BY rating");
-        let mut distribution = [0i64; 5];
-        for row in query.build().fetch_all(&self.reads).await? {
-            let rating: i64 = row.try_get(0)?;
-            if let Some(slot) = usize::try_from(rating - 1).ok().and_then(|i| distribution.get_mut(i)) {
-                *slot = row.try_get(1)?;
-            }
-        }
+        let distribution = distribution(query.build_query_as().fetch_all(&self.reads).await?);
         let mut query = QueryBuilder::new("SELECT substr(received_at, 1, 10) AS day, AVG(rating), COUNT(*) FROM feedback");
         push_filter(&mut query, filter);
         query.push(" GROUP BY day ORDER BY day DESC LIMIT 90");
@@ -244,6 +238,18 @@ impl Store {
             .await?;
         Ok(done.rows_affected() > 0)
     }
+}
+
+/// `(rating, count)` rows as counts per rating, index 0 is rating 1; ratings off the scale are
+/// left out.
+fn distribution(rows: Vec<(i64, i64)>) -> [i64; 5] {
+    let mut counts = [0i64; 5];
+    for (rating, count) in rows {
+        if let Some(slot) = usize::try_from(rating - 1).ok().and_then(|i| counts.get_mut(i)) {
+            *slot = count;
+        }
+    }
+    counts
 }
 
 /// One stored dashboard session.
@@ -392,37 +398,6 @@ impl Store {
         }
     }
 
-    /// Records that notification `id` was delivered at `now`.
-    pub async fn notification_sent(&self, id: i64, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE notification SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?")
-            .bind(now)
-            .bind(id)
-            .execute(&self.reads)
-            .await
-            .map(drop)
-    }
-
-    /// Records a failed try of notification `id`, to be tried again at `next_try_at`.
-    pub async fn notification_retry(&self, id: i64, next_try_at: i64, error: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE notification SET attempts = attempts + 1, next_try_at = ?, last_error = ? WHERE id = ?")
-            .bind(next_try_at)
-            .bind(error)
-            .bind(id)
-            .execute(&self.reads)
-            .await
-            .map(drop)
-    }
-
-    /// Records that notification `id` will never be delivered, and why.
-    pub async fn notification_failed(&self, id: i64, error: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE notification SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?")
-            .bind(error)
-            .bind(id)
-            .execute(&self.reads)
-            .await
-            .map(drop)
-    }
-
     /// Puts a failed notification back in the queue, due at `now`; false if there is none such.
     pub async fn retry_notification(&self, id: i64, now: i64) -> Result<bool, sqlx::Error> {
         let done = sqlx::query("UPDATE notification SET status = 'pending', next_try_at = ? WHERE id = ? AND status = 'failed'")
@@ -519,13 +494,7 @@ impl Store {
                 .bind(to)
                 .fetch_all(&self.reads)
                 .await?;
-        let mut distribution = [0i64; 5];
-        for (rating, count) in rows {
-            if let Some(slot) = usize::try_from(rating - 1).ok().and_then(|i| distribution.get_mut(i)) {
-                *slot = count;
-            }
-        }
-        Ok(distribution)
+        Ok(distribution(rows))
     }
 
     /// Up to `limit` unhappy responses not yet followed up, oldest first, and how many there are.

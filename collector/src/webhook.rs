@@ -423,7 +423,7 @@ pub fn slack_message(kind: AlertKind, response: &StoredFeedback, link: &str) -> 
     let comment = comment_quote(&response.comment, link);
     let mut footer = Vec::new();
     if let Some(email) = response.email.as_deref().filter(|e| !e.is_empty()) {
-        footer.push(format!("From <mailto:{}|{}>", link_target(email), escape(email)));
+        footer.push(format!("From <mailto:{}|{}>", link_target(email), escape_mrkdwn(email)));
     }
     footer.push(format!("<{}|Open in the dashboard>", link_target(link)));
     let footer = footer.join(" · ");
@@ -459,7 +459,7 @@ fn rating_text(rating: i64, scale: i64) -> String {
 fn page_text(response: &StoredFeedback) -> String {
     let title = response.page_title.split_whitespace().collect::<Vec<_>>().join(" ");
     let label = if title.is_empty() { &response.page_url } else { &title };
-    let label = escape(&cut(label, MAX_TITLE_CHARS).0);
+    let label = escape_mrkdwn(&cut(label, MAX_TITLE_CHARS).0);
     let url = response.page_url.to_ascii_lowercase();
     if url.starts_with("https://") || url.starts_with("http://") { format!("<{}|{label}>", link_target(&response.page_url)) } else { label }
 }
@@ -470,7 +470,7 @@ fn comment_quote(comment: &str, link: &str) -> String {
         return "_No comment._".to_owned();
     }
     let (shown, was_cut) = cut(comment.trim(), COMMENT_PREVIEW_CHARS);
-    let mut quote = escape(&shown).lines().map(|line| format!("> {line}")).collect::<Vec<_>>().join("\n");
+    let mut quote = escape_mrkdwn(&shown).lines().map(|line| format!("> {line}")).collect::<Vec<_>>().join("\n");
     if was_cut {
         quote.push_str(&format!(" <{}|Read the whole comment>", link_target(link)));
     }
@@ -491,7 +491,7 @@ fn cut(text: &str, max: usize) -> (String, bool) {
 
 /// Visitor text made inert in mrkdwn: Slack reads `<…>` as links and mentions, and `&…;` as
 /// entities.
-fn escape(text: &str) -> String {
+pub fn escape_mrkdwn(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

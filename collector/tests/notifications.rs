@@ -5,6 +5,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{TestApp, feedback, form, new_id};
+use platinum_collector::store::DeliveryRecord;
 
 #[tokio::test]
 async fn failures_are_listed_and_can_be_sent_again() {
@@ -13,9 +14,9 @@ async fn failures_are_listed_and_can_be_sent_again() {
     assert_eq!(app.post(&feedback(&id, 1, "Terrible checkout")).await.status, StatusCode::CREATED);
     let now = app.clock.now();
     let failed = app.store.queue_notification("alert", "webhook:0123abcd", Some(&id), now).await.expect("queued");
-    app.store.notification_failed(failed, "HTTP 410: gone").await.expect("failed");
     let sent = app.store.queue_notification("alert", "email", Some(&id), now).await.expect("queued");
-    app.store.notification_sent(sent, now).await.expect("sent");
+    let outcomes = vec![(failed, DeliveryRecord::Failed { error: "HTTP 410: gone".into() }), (sent, DeliveryRecord::Sent)];
+    app.store.record_deliveries(outcomes, now).await.expect("recorded");
 
     let cookie = app.login().await;
     let page = app.get_with_cookie("/dashboard/notifications", &cookie).await;
