@@ -10,10 +10,13 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 
 use crate::Store;
 
-/// Prints the number of stored responses (spam included).
+/// Prints the number of stored responses (spam included), then on a second line how many
+/// notifications are sent, pending and failed.
 pub async fn count(db: &Path) -> Result<(), sqlx::Error> {
     let (store, writer) = Store::open(db).await?;
     println!("{}", store.count_all().await?);
+    let (sent, pending, failed) = store.notification_tally().await?;
+    println!("{sent} {pending} {failed}");
     store.close().await;
     drop(store);
     writer.finish().await;

@@ -282,7 +282,7 @@ pub enum Command {
         #[command(flatten)]
         notify: Box<NotifyArgs>,
     },
-    /// Print how many responses a database holds.
+    /// Print how many responses a database holds, and its notifications sent, pending, failed.
     #[command(hide = true)]
     Count {
         /// SQLite database file.

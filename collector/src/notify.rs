@@ -7,10 +7,11 @@
 //! sends every alert at least once after it restarts. A try whose answer was lost may be
 //! repeated: webhooks carry the response id as an idempotency key for that.
 
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::config::NotifyArgs;
@@ -21,12 +22,62 @@ use crate::digest::{Digest, Schedule};
 use crate::store::{DeliveryRecord, NotificationRow, ReplyRow, Store, StoredFeedback};
 use crate::{AppError, Clock};
 
-/// Most notifications tried at once.
-const BATCH: u32 = 128;
+/// Most notifications read from the outbox in one round.
+const BATCH: u32 = 512;
+/// Most deliveries in flight at once, so an owner's endpoint is not met with hundreds of
+/// connections when a backlog is sent.
+const IN_FLIGHT: usize = 32;
+/// Responses a second above which the collector is taken to be flooded: far above what any
+/// site's visitors send, and there storing comes first. Alerts then wait, up to [`MAX_HOLD`].
+const FLOOD_PER_SECOND: u64 = 1_000;
+/// Longest an alert waits for a flood to ebb, in seconds; after that it is sent flood or not.
+const MAX_HOLD: i64 = 30;
+/// Pause after a round that emptied the queue before the next: under a stream of alerts, rounds
+/// of many instead of one round per stored batch, each of which costs the writer a statement.
+const ROUND_GAP: Duration = Duration::from_millis(100);
 /// Longest sleep between looks at the table, so that retries come due without a wake-up.
 const IDLE_LOOK: Duration = Duration::from_secs(5);
 /// How often the digest schedule is looked at.
 const DIGEST_LOOK: Duration = Duration::from_secs(60);
+
+/// Whether responses are arriving faster than [`FLOOD_PER_SECOND`], from the writer's count of
+/// stored responses sampled over at least a tenth of a second.
+struct FloodGauge {
+    since: Instant,
+    count_then: u64,
+    flooded: bool,
+}
+
+impl FloodGauge {
+    fn new(count: u64, now: Instant) -> Self {
+        Self { since: now, count_then: count, flooded: false }
+    }
+
+    /// Whether the writer's `count` at `now` says the collector is flooded; the answer changes
+    /// at most once per [`ROUND_GAP`].
+    fn flooded(&mut self, count: u64, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.since);
+        if elapsed >= ROUND_GAP {
+            let arrived = count.saturating_sub(self.count_then);
+            // Compared as arrived / elapsed > limit, without floating point.
+            let flooded = u128::from(arrived) * 1000 > u128::from(FLOOD_PER_SECOND) * elapsed.as_millis();
+            *self = Self { since: now, count_then: count, flooded };
+        }
+        self.flooded
+    }
+}
+
+/// What an alert is about, read before its delivery starts.
+enum About {
+    /// The stored response.
+    Response(Arc<StoredFeedback>),
+    /// The response is no longer stored.
+    Gone,
+    /// Reading it failed; tried again later.
+    Unreadable(String),
+    /// Not an alert.
+    Other,
+}
 
 /// One of the owner's configured channels.
 pub enum Channel {
@@ -192,47 +243,91 @@ impl Notifier {
     /// Delivers due notifications until `stop` turns true. A delivery in flight at that moment
     /// is abandoned: it is tried again at the next start.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        // Shared by the round's delivery tasks, so starting one copies nothing.
+        let this = Arc::new(self);
         let mut digest_checked: Option<tokio::time::Instant> = None;
+        let mut flood = FloodGauge::new(this.store.stored_since_start(), Instant::now());
         loop {
             if *stop.borrow() {
                 return;
             }
             if digest_checked.is_none_or(|at| at.elapsed() >= DIGEST_LOOK) {
-                self.digest_if_due().await;
+                this.digest_if_due().await;
                 digest_checked = Some(tokio::time::Instant::now());
             }
-            let delivered_some = match self.deliver_due().await {
-                Ok(count) => count > 0,
+            if flood.flooded(this.store.stored_since_start(), Instant::now()) && this.oldest_due_is_younger_than(MAX_HOLD).await {
+                tokio::select! {
+                    () = tokio::time::sleep(ROUND_GAP) => continue,
+                    _ = stop.changed() => return,
+                }
+            }
+            let delivered = match this.deliver_due().await {
+                Ok(count) => count,
                 Err(e) => {
                     tracing::error!(error = %e, "notifications: cannot read the outbox");
-                    false
+                    0
                 }
             };
-            if delivered_some {
+            if delivered == BATCH as usize {
                 continue;
             }
-            let wait = match self.store.next_notification_due().await {
-                Ok(Some(due)) => Duration::from_secs(u64::try_from(due - self.clock.now()).unwrap_or(0)).min(IDLE_LOOK),
+            if delivered > 0 {
+                tokio::select! {
+                    () = tokio::time::sleep(ROUND_GAP) => continue,
+                    _ = stop.changed() => return,
+                }
+            }
+            let wait = match this.store.next_notification_due().await {
+                Ok(Some(due)) => Duration::from_secs(u64::try_from(due - this.clock.now()).unwrap_or(0)).min(IDLE_LOOK),
                 _ => IDLE_LOOK,
             };
             tokio::select! {
-                () = self.wake.notified() => {}
+                () = this.wake.notified() => {}
                 () = tokio::time::sleep(wait.max(Duration::from_millis(200))) => {}
                 _ = stop.changed() => return,
             }
         }
     }
 
+    /// Whether every pending notification came due less than `seconds` ago (or none is pending).
+    async fn oldest_due_is_younger_than(&self, seconds: i64) -> bool {
+        match self.store.next_notification_due().await {
+            Ok(Some(due)) => self.clock.now() - due < seconds,
+            Ok(None) => true,
+            Err(_) => false,
+        }
+    }
+
     /// Tries every notification due now, at once, and records the outcomes together; how many
     /// there were.
-    pub async fn deliver_due(&self) -> Result<usize, AppError> {
+    pub async fn deliver_due(self: &Arc<Self>) -> Result<usize, AppError> {
         let due = self.store.due_notifications(self.clock.now(), BATCH).await?;
         let count = due.len();
+        // The responses the alerts are about, read together: one query instead of one per alert.
+        let wanted: Vec<&str> = due.iter().filter(|row| row.kind == "alert").filter_map(|row| row.feedback_id.as_deref()).collect();
+        let mut responses: HashMap<String, Arc<StoredFeedback>> = HashMap::new();
+        let mut unread = None;
+        if !wanted.is_empty() {
+            match self.store.feedback_many(&wanted).await {
+                Ok(found) => responses.extend(found.into_iter().map(|f| (f.id.clone(), Arc::new(f)))),
+                Err(e) => unread = Some(e.to_string()),
+            }
+        }
         let mut tries = JoinSet::new();
+        let slots = Arc::new(Semaphore::new(IN_FLIGHT));
         for row in due {
-            let worker = self.clone();
+            let worker = Arc::clone(self);
+            let slots = Arc::clone(&slots);
+            let about = match (&unread, row.kind.as_str(), row.feedback_id.as_deref()) {
+                (Some(e), "alert", _) => About::Unreadable(e.clone()),
+                (None, "alert", Some(id)) => responses.get(id).map_or(About::Gone, |f| About::Response(Arc::clone(f))),
+                _ => About::Other,
+            };
             tries.spawn(async move {
-                let outcome = worker.deliver(&row).await;
+                // The semaphore is never closed, so acquiring fails only in theory; then it
+                // goes ahead unthrottled rather than not at all.
+                let _slot = slots.acquire().await.ok();
+                let outcome = worker.deliver(&row, about).await;
                 (row, outcome)
             });
         }
@@ -250,15 +345,15 @@ impl Notifier {
         Ok(count)
     }
 
-    async fn deliver(&self, row: &NotificationRow) -> Outcome {
+    async fn deliver(&self, row: &NotificationRow, about: About) -> Outcome {
         let Some(channel) = self.ids.iter().position(|id| *id == row.channel).and_then(|at| self.channels.get(at)) else {
             return Outcome::Refused { reason: "this channel is no longer configured".to_owned() };
         };
         match (row.kind.as_str(), row.feedback_id.as_deref()) {
-            ("alert", Some(id)) => match self.store.feedback(id).await {
-                Ok(Some(response)) => channel.alert(&self.client, &response, &self.links.response(id)).await,
-                Ok(None) => Outcome::Refused { reason: "the response is no longer stored".to_owned() },
-                Err(e) => Outcome::Retry { after: None, reason: format!("reading the response: {e}") },
+            ("alert", Some(id)) => match about {
+                About::Response(response) => channel.alert(&self.client, &response, &self.links.response(id)).await,
+                About::Gone | About::Other => Outcome::Refused { reason: "the response is no longer stored".to_owned() },
+                About::Unreadable(e) => Outcome::Retry { after: None, reason: format!("reading the response: {e}") },
             },
             ("test", _) => channel.test(&self.client, &self.links).await,
             ("digest", _) => match row.digest_id {
@@ -307,25 +402,38 @@ impl Notifier {
     }
 }
 
-/// Runs `notifier` on a thread of its own at a lower CPU priority until `stop` turns true, so
-/// that sending alerts never takes processor time from storing responses: under a flood the
-/// alerts wait a little and catch up when it ebbs. Join the handle after setting `stop`.
+/// Runs `notifier` on a thread of its own at idle CPU priority until `stop` turns true, so that
+/// sending alerts never takes processor time from storing responses: under a flood the alerts
+/// wait and catch up when it ebbs. Join the handle after setting `stop`.
 pub fn spawn_low_priority(notifier: Notifier, stop: watch::Receiver<bool>) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new().name("notifications".to_owned()).spawn(move || {
         lower_this_threads_priority();
         match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-            Ok(runtime) => runtime.block_on(notifier.run(stop)),
+            Ok(runtime) => runtime.block_on(async move {
+                // Opened from this thread, so the database work of sending runs at its priority.
+                let store = notifier.store.with_reads_of_its_own();
+                Notifier { store, ..notifier }.run(stop).await;
+            }),
             Err(e) => tracing::error!(error = %e, "notifications: cannot start their runtime; nothing will be sent"),
         }
     })
 }
 
-/// Nice 10 for the calling thread (on Linux the nice value belongs to each thread).
+/// Idle scheduling for the calling thread: it runs when the processor has nothing else to do
+/// (Linux still gives it a small share under sustained load, so it is never starved for good).
+/// Nice 10 where idle scheduling is refused. On Linux both belong to each thread, and threads it
+/// starts inherit them.
 fn lower_this_threads_priority() {
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: sched_setscheduler reads `param` only during the call; pid 0 names the calling thread.
+    if unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &raw const param) } == 0 {
+        return;
+    }
+    let idle_refused = std::io::Error::last_os_error();
     // SAFETY: setpriority only reads its integer arguments; `who = 0` names the calling thread.
     let done = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
     if done != 0 {
-        tracing::warn!(error = %std::io::Error::last_os_error(), "notifications: cannot lower their CPU priority");
+        tracing::warn!(error = %std::io::Error::last_os_error(), idle = %idle_refused, "notifications: cannot lower their CPU priority");
     }
 }
 
@@ -360,9 +468,24 @@ mod tests {
     }
 
     #[test]
+    fn a_flood_is_a_thousand_responses_a_second_or_more() {
+        let start = Instant::now();
+        let at = |ms: u64| start + Duration::from_millis(ms);
+        let mut gauge = FloodGauge::new(0, start);
+        assert!(!gauge.flooded(500, at(50)), "judged only once a tenth of a second has passed");
+        assert!(gauge.flooded(200, at(150)), "200 in 150 ms is 1,333 a second");
+        assert!(gauge.flooded(200, at(200)), "kept until the next tenth");
+        assert!(!gauge.flooded(290, at(300)), "90 in 150 ms is 600 a second");
+        assert!(!gauge.flooded(390, at(400)), "exactly 1,000 a second is not yet a flood");
+        assert!(gauge.flooded(10_390, at(5_400)), "10,000 in 5 s is 2,000 a second");
+        assert!(!gauge.flooded(10_390, at(5_500)), "nothing arrived: the flood is over");
+    }
+
+    #[test]
     fn hosts_stand_for_secret_urls() {
         assert_eq!(host_of("https://hooks.slack.com/services/T000/B000/XXXX"), "hooks.slack.com");
         assert_eq!(host_of("http://127.0.0.1:9000/hook?x=1"), "127.0.0.1:9000");
         assert_eq!(short_hash("https://a.example/").len(), 12);
     }
 }
+

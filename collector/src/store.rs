@@ -6,9 +6,10 @@
 //! answers each handler after the commit. With `synchronous=FULL` in WAL mode a commit is on disk
 //! when it returns, so an acknowledged response survives a crash, and one fsync covers the batch.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -85,6 +86,10 @@ enum Write {
 pub struct Store {
     reads: SqlitePool,
     writer: mpsc::Sender<Write>,
+    /// Responses stored since start, counted by the writer after each commit.
+    stored: Arc<AtomicU64>,
+    /// How read connections are opened, for [`Store::with_reads_of_its_own`].
+    options: Arc<SqliteConnectOptions>,
 }
 
 /// The writer task; await [`Writer::finish`] after the last [`Store`] clone is dropped so queued
@@ -132,11 +137,30 @@ impl Store {
             .max_connections(4)
             .min_connections(0)
             .idle_timeout(Duration::from_secs(60))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-        let writer = tokio::spawn(write_loop(conn, rx, plan));
-        Ok((Self { reads, writer: tx }, Writer(writer)))
+        let stored = Arc::new(AtomicU64::new(0));
+        let writer = tokio::spawn(write_loop(conn, rx, plan, Arc::clone(&stored)));
+        Ok((Self { reads, writer: tx, stored, options: Arc::new(options) }, Writer(writer)))
+    }
+
+    /// The same store reading through one connection of its own, opened when first used by
+    /// the thread that uses it. A background thread at low priority uses this so that its reads
+    /// run at its priority too: each SQLite connection works on a thread started by whichever
+    /// thread opened it, with that thread's priority.
+    pub fn with_reads_of_its_own(&self) -> Self {
+        let reads = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(0)
+            .idle_timeout(Duration::from_secs(60))
+            .connect_lazy_with(SqliteConnectOptions::clone(&self.options));
+        Self { reads, writer: self.writer.clone(), stored: Arc::clone(&self.stored), options: Arc::clone(&self.options) }
+    }
+
+    /// How many new responses this process has stored since it started.
+    pub fn stored_since_start(&self) -> u64 {
+        self.stored.load(Ordering::Relaxed)
     }
 
     /// Stores `row` unless its id is already stored; returns once the outcome is durable.
@@ -163,6 +187,16 @@ impl Store {
     /// Number of stored responses, spam included.
     pub async fn count_all(&self) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(*) FROM feedback").fetch_one(&self.reads).await
+    }
+
+    /// How many notifications are sent, pending and failed.
+    pub async fn notification_tally(&self) -> Result<(i64, i64, i64), sqlx::Error> {
+        sqlx::query_as(
+            "SELECT COUNT(*) FILTER (WHERE status = 'sent'), COUNT(*) FILTER (WHERE status = 'pending'), \
+             COUNT(*) FILTER (WHERE status = 'failed') FROM notification",
+        )
+        .fetch_one(&self.reads)
+        .await
     }
 
     /// Responses matching `filter`, newest first.
@@ -366,6 +400,21 @@ impl Store {
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM feedback WHERE id = ?")).bind(id).fetch_optional(&self.reads).await
     }
 
+    /// The responses stored under `ids` (those that are), in one query.
+    pub async fn feedback_many(&self, ids: &[&str]) -> Result<Vec<StoredFeedback>, sqlx::Error> {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(MAX_CHUNK * 4) {
+            let mut query = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM feedback WHERE id IN ("));
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            query.push(")");
+            found.extend(query.build_query_as::<StoredFeedback>().fetch_all(&self.reads).await?);
+        }
+        Ok(found)
+    }
+
     /// Up to `limit` pending notifications due at `now`, oldest first.
     pub async fn due_notifications(&self, now: i64, limit: u32) -> Result<Vec<NotificationRow>, sqlx::Error> {
         sqlx::query_as(&format!(
@@ -411,12 +460,12 @@ impl Store {
     /// Records a notification for `feedback_id` (or none) on `channel`, due at `now`.
     pub async fn queue_notification(&self, kind: &str, channel: &str, feedback_id: Option<&str>, now: i64) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar(
-            "INSERT INTO notification (kind, channel, feedback_id, created_at, next_try_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO notification (kind, channel, feedback_id, feedback_seq, created_at, next_try_at) \
+             VALUES (?1, ?2, ?3, (SELECT seq FROM feedback WHERE id = ?3), ?4, ?4) RETURNING id",
         )
         .bind(kind)
         .bind(channel)
         .bind(feedback_id)
-        .bind(now)
         .bind(now)
         .fetch_one(&self.reads)
         .await
@@ -424,7 +473,7 @@ impl Store {
 
     /// The notifications about response `feedback_id`, oldest first.
     pub async fn notifications_of(&self, feedback_id: &str) -> Result<Vec<NotificationRow>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {NOTIFICATION_COLUMNS} FROM notification WHERE feedback_id = ? ORDER BY id"))
+        sqlx::query_as(&format!("SELECT {NOTIFICATION_COLUMNS} FROM notification WHERE feedback_seq = (SELECT seq FROM feedback WHERE id = ?) ORDER BY id"))
             .bind(feedback_id)
             .fetch_all(&self.reads)
             .await
@@ -556,11 +605,11 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO notification (kind, channel, feedback_id, reply_id, created_at, next_try_at) VALUES ('reply', 'email', ?, ?, ?, ?)",
+            "INSERT INTO notification (kind, channel, feedback_id, feedback_seq, reply_id, created_at, next_try_at) \
+             VALUES ('reply', 'email', ?1, (SELECT seq FROM feedback WHERE id = ?1), ?2, ?3, ?3)",
         )
         .bind(feedback_id)
         .bind(reply)
-        .bind(now)
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -726,7 +775,7 @@ impl AlertPlan {
     }
 }
 
-async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Write>, plan: AlertPlan) {
+async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Write>, plan: AlertPlan, counted: Arc<AtomicU64>) {
     let mut writes = Vec::with_capacity(MAX_BATCH);
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut deliveries = Vec::new();
@@ -740,6 +789,8 @@ async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Write>
         let outcome = write_batch(&mut conn, &batch, &deliveries, &plan).await;
         match outcome {
             Ok((stored, alerted)) => {
+                let created = stored.iter().filter(|s| matches!(s, Stored::Created)).count();
+                counted.fetch_add(created as u64, Ordering::Relaxed);
                 if alerted {
                     plan.wake.notify_one();
                 }
@@ -769,16 +820,26 @@ async fn write_loop(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Write>
 
 type DeliveryRound = (Vec<(i64, DeliveryRecord)>, i64, oneshot::Sender<Result<(), String>>);
 
-/// Writes how deliveries went, inside the writer's transaction.
+/// Writes how deliveries went, inside the writer's transaction. The sent, the common case by
+/// far, are marked in one statement per chunk of ids.
 async fn write_deliveries(tx: &mut SqliteConnection, rounds: &[DeliveryRound]) -> Result<(), sqlx::Error> {
     for (results, now, _) in rounds {
+        let sent: Vec<i64> = results.iter().filter(|(_, record)| matches!(record, DeliveryRecord::Sent)).map(|(id, _)| *id).collect();
+        for chunk in sent.chunks(MAX_CHUNK * 4) {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "UPDATE notification SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = ",
+            );
+            query.push_bind(now).push(" WHERE id IN (");
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(id);
+            }
+            query.push(")");
+            query.build().execute(&mut *tx).await?;
+        }
         for (id, record) in results {
             let query = match record {
-                DeliveryRecord::Sent => sqlx::query(
-                    "UPDATE notification SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?",
-                )
-                .bind(now)
-                .bind(id),
+                DeliveryRecord::Sent => continue,
                 DeliveryRecord::Retry { next_try_at, error } => {
                     sqlx::query("UPDATE notification SET attempts = attempts + 1, next_try_at = ?, last_error = ? WHERE id = ?")
                         .bind(next_try_at)
@@ -808,24 +869,29 @@ async fn write_batch(
     // A retry can arrive while its first attempt is still queued: only the first copy is inserted.
     let mut seen = HashSet::with_capacity(batch.len());
     let firsts: Vec<&NewFeedback> = batch.iter().map(|(row, _)| row).filter(|row| seen.insert(row.feedback.id.as_str())).collect();
-    let mut created = HashSet::with_capacity(firsts.len());
+    // The ids stored by this batch, with the numbers they were given.
+    let mut created = HashMap::with_capacity(firsts.len());
     let mut tx = conn.begin().await?;
     let mut rest = firsts.as_slice();
     while !rest.is_empty() {
         let size = chunk_size(rest.len());
         let (chunk, tail) = rest.split_at(size);
         rest = tail;
-        let ids: Vec<String> = insert_rows(chunk).build_query_scalar().fetch_all(&mut *tx).await?;
-        created.extend(ids);
+        let rows: Vec<(String, i64)> = insert_rows(chunk).build_query_as().fetch_all(&mut *tx).await?;
+        created.extend(rows);
     }
-    let alerting: Vec<&str> =
-        firsts.iter().filter(|row| created.contains(&row.feedback.id) && plan.alerts(&row.feedback)).map(|row| row.feedback.id.as_str()).collect();
+    let alerting: Vec<(&str, i64)> = firsts
+        .iter()
+        .filter(|row| plan.alerts(&row.feedback))
+        .filter_map(|row| created.get(&row.feedback.id).map(|seq| (row.feedback.id.as_str(), *seq)))
+        .collect();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     for chunk in alerting.chunks(MAX_CHUNK) {
-        let mut query = QueryBuilder::<Sqlite>::new("INSERT INTO notification (kind, channel, feedback_id, created_at, next_try_at) ");
-        let rows = chunk.iter().flat_map(|id| plan.channels.iter().map(move |channel| (*id, channel.as_str())));
-        query.push_values(rows, |mut b, (id, channel)| {
-            b.push_bind("alert").push_bind(channel).push_bind(id).push_bind(now).push_bind(now);
+        let mut query =
+            QueryBuilder::<Sqlite>::new("INSERT INTO notification (kind, channel, feedback_id, feedback_seq, created_at, next_try_at) ");
+        let rows = chunk.iter().flat_map(|(id, seq)| plan.channels.iter().map(move |channel| (*id, *seq, channel.as_str())));
+        query.push_values(rows, |mut b, (id, seq, channel)| {
+            b.push_bind("alert").push_bind(channel).push_bind(id).push_bind(seq).push_bind(now).push_bind(now);
         });
         query.build().execute(&mut *tx).await?;
     }
@@ -836,7 +902,7 @@ async fn write_batch(
         .iter()
         .map(|(row, _)| {
             let id = row.feedback.id.as_str();
-            if created.contains(id) && answered.insert(id) { Stored::Created } else { Stored::Repeat }
+            if created.contains_key(id) && answered.insert(id) { Stored::Created } else { Stored::Repeat }
         })
         .collect();
     Ok((stored, !alerting.is_empty()))
@@ -880,7 +946,7 @@ fn insert_rows<'a>(rows: &[&'a NewFeedback]) -> QueryBuilder<'a, Sqlite> {
             .push_bind(f.is_spam())
             .push_bind(row.clock_skewed);
     });
-    query.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
+    query.push(" ON CONFLICT (id) DO NOTHING RETURNING id, seq");
     query
 }
 

@@ -19,6 +19,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 const CONNECTIONS: u32 = 64;
 /// How long the load runs.
 const SECONDS: u32 = 10;
+/// Rounds of each kind, interleaved.
+const ROUNDS: u32 = 3;
 /// Distinct payloads in the body file; with ~250k requests in a run most ids are sent once.
 const LINES: u64 = 1_000_000;
 const TOKEN: &str = "benchmark-token-0123456789abcdef0123456";
@@ -44,12 +46,12 @@ fn measure(binary: &Path, work: &Path) -> Result<(), String> {
     write_bodies(&bodies)?;
     // The same load with alerts on: two in five payloads are unhappy, each alerting a signed
     // webhook on loopback that takes everything as fast as it comes. The two are interleaved,
-    // twice each, because this machine's disk speed drifts between runs minutes apart.
+    // ROUNDS times each, because this machine's disk speed drifts between runs minutes apart.
     let mut receiver = Collector::start_command(Command::new(binary).args(["bench-receiver"]))?;
     let hook = format!("http://{}/hook", receiver.address);
     let alerts = ["--webhook", hook.as_str(), "--webhook-secret", "benchmark-webhook-secret-0123456789abcdef"];
     let (mut without, mut with) = (Vec::new(), Vec::new());
-    for round in 1..=2 {
+    for round in 1..=ROUNDS {
         println!("== round {round}: alerts off");
         without.push(load(binary, work, &bodies, &format!("plain-{round}.db"), &[])?);
         println!("== round {round}: alerts on, every unhappy response to a webhook at {hook}");
@@ -87,11 +89,13 @@ fn load(binary: &Path, work: &Path, bodies: &Path, db_name: &str, args: &[&str])
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("could not start oha: {e}"))?;
-    let peak_kib = peak.finish();
-    collector.stop()?;
     if !report.status.success() {
+        let _ = collector.stop();
         return Err(format!("oha failed ({})", report.status));
     }
+    let alerts = if args.is_empty() { None } else { Some(drain_alerts(binary, &db)?) };
+    let peak_kib = peak.finish();
+    collector.stop()?;
     let json = String::from_utf8_lossy(&report.stdout);
 
     let elapsed = number_after(&json, "\"summary\"", "\"total\"").ok_or("oha report: no summary.total")?;
@@ -103,7 +107,7 @@ fn load(binary: &Path, work: &Path, bodies: &Path, db_name: &str, args: &[&str])
     let others: Vec<String> = codes.iter().filter(|(k, _)| k != "201" && k != "200").map(|(k, n)| format!("{n}×{k}")).collect();
     let errors = number_after(&json, "\"errorDistribution\"", ":").unwrap_or(0.0);
 
-    let rows = count_rows(binary, &db)?;
+    let (rows, _) = count_rows(binary, &db)?;
     let per_second = |n: u64| n as f64 / elapsed;
     println!();
     println!("accepted (201 + 200):  {:>8.0} responses/s  ({} in {elapsed:.1} s)", per_second(created + repeated), created + repeated);
@@ -116,6 +120,12 @@ fn load(binary: &Path, work: &Path, bodies: &Path, db_name: &str, args: &[&str])
     println!("latency p99:           {:>8.2} ms", p99 * 1000.0);
     println!("collector peak RSS:    {:>8.1} MiB (VmHWM)", peak_kib as f64 / 1024.0);
     println!("rows in the database:  {rows:>8} ({})", if rows == created { "= number of 201s" } else { "MISMATCH with the number of 201s" });
+    if let Some(alerts) = alerts {
+        println!(
+            "alerts:                {:>8} sent during the load; all {} sent {:.1} s after it ended",
+            alerts.during, alerts.total, alerts.drained.as_secs_f64()
+        );
+    }
     println!();
     if rows != created {
         return Err(format!("{rows} rows stored but {created} posts answered 201"));
@@ -240,10 +250,43 @@ fn write_bodies(path: &PathBuf) -> Result<(), String> {
     out.flush().map_err(|e| format!("writing {}: {e}", path.display()))
 }
 
-fn count_rows(binary: &Path, db: &Path) -> Result<u64, String> {
+/// The rows stored in `db`, and its notifications (sent, pending, failed).
+fn count_rows(binary: &Path, db: &Path) -> Result<(u64, [u64; 3]), String> {
     let output = Command::new(binary).args(["count", "--db"]).arg(db).output().map_err(|e| format!("counting rows: {e}"))?;
     let text = String::from_utf8_lossy(&output.stdout);
-    text.trim().parse().map_err(|_| format!("counting rows: unexpected output {text:?}"))
+    let unexpected = || format!("counting rows: unexpected output {text:?}");
+    let mut numbers = text.split_ascii_whitespace().map(str::parse::<u64>);
+    let mut next = || numbers.next().and_then(Result::ok).ok_or_else(unexpected);
+    Ok((next()?, [next()?, next()?, next()?]))
+}
+
+/// How the alerts of one run went.
+struct Alerts {
+    /// Sent while the load ran.
+    during: u64,
+    /// Every alert the run owed.
+    total: u64,
+    /// How long after the load the last was sent.
+    drained: Duration,
+}
+
+/// Waits (at most a minute) for every alert `db` owes to be sent, counting as it goes.
+fn drain_alerts(binary: &Path, db: &Path) -> Result<Alerts, String> {
+    let ended = std::time::Instant::now();
+    let (_, [during, ..]) = count_rows(binary, db)?;
+    loop {
+        let (_, [sent, pending, failed]) = count_rows(binary, db)?;
+        if failed > 0 {
+            return Err(format!("{failed} alerts failed"));
+        }
+        if pending == 0 {
+            return Ok(Alerts { during, total: sent, drained: ended.elapsed() });
+        }
+        if ended.elapsed() > Duration::from_secs(60) {
+            return Err(format!("{pending} alerts still unsent a minute after the load"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// The first number after `key` that follows `section` in oha's JSON report.
