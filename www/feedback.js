@@ -32,8 +32,10 @@
     }
   });
   var api = (w.Platinum = { version: "__VERSION__" });
+  var named = false; // an init call or a data-* attribute: the owner said where to send
+  for (k in attrs) named = true;
   ["init", "open", "close", "destroy"].forEach(function (name) {
-    api[name] = function (options) { call(name, options); };
+    api[name] = function (options) { if (name == "init") named = true; call(name, options); };
   });
   function load() {
     import(base + "__GLUE__")
@@ -43,6 +45,8 @@
           // The widget's exports go along: delivery asks the Rust core for its decisions through them.
           try { m.boot(attrs, m); } catch (e) { fail(e); }
           while (queue.length) call.apply(null, queue.shift());
+          // The page has loaded and idled: an owner who forgot both would otherwise see nothing.
+          if (!named) console.error("[platinum] no widget: the script tag has no data-endpoint and Platinum.init({ endpoint }) was not called by page load");
         });
       })
       .catch(function (e) { console.error("[platinum] could not load the widget from " + base + ": " + (e && e.message || e)); });

@@ -111,8 +111,34 @@ test("Platinum.init with something other than an object explains itself", async 
   const reported = page.waitForEvent("console", (m) => m.text().startsWith("[platinum]"));
   await page.evaluate(() => window.Platinum.init("https://api.example.com/feedback"));
   await reported;
-  assert.match(platinum(log, "error")[0].text, /Platinum\.init expects an object/);
+  assert.deepEqual(platinum(log, "error").map((l) => l.text).filter((t) => /Platinum\.init expects an object/.test(t)).length, 1, JSON.stringify(log));
   assert.equal(await page.locator("platinum-feedback").count(), 0);
+  assert.deepEqual(log.filter((l) => l.type === "pageerror"), []);
+  await context.close();
+  await site.close();
+});
+
+test("a bare tag and no Platinum.init: one line after the page loads says what is missing", async () => {
+  const t = await load("");
+  await t.booted;
+  const errors = platinum(t.log, "error");
+  assert.equal(errors.length, 1, JSON.stringify(t.log));
+  assert.match(errors[0].text, /no data-endpoint and Platinum\.init\(\{ endpoint \}\) was not called by page load/);
+  assert.equal(await t.page.locator("platinum-feedback").count(), 0);
+  assert.deepEqual(t.log.filter((l) => l.type === "pageerror"), []);
+  await t.close();
+});
+
+test("a bare tag with Platinum.init called at load: the widget, and no hint", async () => {
+  const init = '<script>addEventListener("load", () => Platinum.init({ endpoint: "/feedback" }));</script>';
+  const site = await startSite({ pages: { "/": { html: pageWith("", { body: "<h1>Shop</h1>" + init }) } } });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const log = watchConsole(page);
+  await page.goto(site.origin + "/");
+  await page.locator("#pt-launcher").waitFor();
+  await page.evaluate(() => 0);
+  assert.deepEqual(platinum(log, "error"), []);
   assert.deepEqual(log.filter((l) => l.type === "pageerror"), []);
   await context.close();
   await site.close();

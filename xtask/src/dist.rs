@@ -114,7 +114,8 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
         Command::new("cargo")
             .current_dir(root)
             .env("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"))
-            .args(["+nightly", "build", "--profile", "wasm-release", "--target", "wasm32-unknown-unknown"])
+            .arg(format!("+{}", tools::WIDGET_TOOLCHAIN))
+            .args(["build", "--profile", "wasm-release", "--target", "wasm32-unknown-unknown"])
             .args(["--package", "platinum-widget", "-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size", "--target-dir"])
             .arg(target.join("size")),
     )?;

@@ -17,20 +17,47 @@ pub fn ensure_wasm_target() -> Result {
     Ok(())
 }
 
-/// Makes sure the nightly toolchain can build the size-optimized widget (wasm target, std sources).
+/// The exact toolchain the shipped widget is built with, so that a build today and one in six
+/// months give the same bytes: `-Zbuild-std` and `panic=immediate-abort` need a nightly, and a
+/// floating `nightly` would change the output (and the size table) whenever it moves. Moving it is
+/// a deliberate change: bump the date, rebuild, and update the README's sizes.
+pub const WIDGET_TOOLCHAIN: &str = "nightly-2026-05-20";
+
+/// Makes sure [`WIDGET_TOOLCHAIN`] is installed with what the size build needs (the wasm target
+/// and std's sources), installing what is missing through rustup.
 pub fn ensure_nightly_wasm() -> Result {
-    if output(Command::new("rustc").args(["+nightly", "--version"])).is_none() {
-        return Err("the shipped widget is built with the nightly toolchain (for -Zbuild-std); install it with `rustup toolchain install nightly`".into());
+    let toolchain = WIDGET_TOOLCHAIN;
+    if output(Command::new("rustc").arg(format!("+{toolchain}")).arg("--version")).is_none() {
+        println!("installing the widget's toolchain {toolchain}");
+        run_cmd(Command::new("rustup").args(["toolchain", "install", toolchain, "--profile", "minimal"]).args([
+            "--component",
+            "rust-src",
+            "--target",
+            "wasm32-unknown-unknown",
+        ]))?;
     }
-    let installed = output(Command::new("rustup").args(["component", "list", "--toolchain", "nightly", "--installed"])).unwrap_or_default();
+    let installed = output(Command::new("rustup").args(["component", "list", "--toolchain", toolchain, "--installed"])).unwrap_or_default();
     if !installed.lines().any(|l| l.starts_with("rust-src")) {
-        run_cmd(Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", "nightly"]))?;
+        run_cmd(Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", toolchain]))?;
     }
-    let targets = output(Command::new("rustup").args(["target", "list", "--toolchain", "nightly", "--installed"])).unwrap_or_default();
+    let targets = output(Command::new("rustup").args(["target", "list", "--toolchain", toolchain, "--installed"])).unwrap_or_default();
     if !targets.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
-        run_cmd(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown", "--toolchain", "nightly"]))?;
+        run_cmd(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown", "--toolchain", toolchain]))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WIDGET_TOOLCHAIN;
+
+    #[test]
+    fn the_widget_is_built_with_a_dated_nightly() {
+        let date = WIDGET_TOOLCHAIN.strip_prefix("nightly-").expect("a nightly");
+        let parts: Vec<&str> = date.split('-').collect();
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [4, 2, 2], "nightly-YYYY-MM-DD, not {WIDGET_TOOLCHAIN}");
+        assert!(parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())), "{WIDGET_TOOLCHAIN}");
+    }
 }
 
 /// The `wasm-bindgen` version Cargo.lock resolved; the CLI must match it exactly.
