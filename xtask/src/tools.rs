@@ -47,19 +47,6 @@ pub fn ensure_nightly_wasm() -> Result {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::WIDGET_TOOLCHAIN;
-
-    #[test]
-    fn the_widget_is_built_with_a_dated_nightly() {
-        let date = WIDGET_TOOLCHAIN.strip_prefix("nightly-").expect("a nightly");
-        let parts: Vec<&str> = date.split('-').collect();
-        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [4, 2, 2], "nightly-YYYY-MM-DD, not {WIDGET_TOOLCHAIN}");
-        assert!(parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())), "{WIDGET_TOOLCHAIN}");
-    }
-}
-
 /// The `wasm-bindgen` version Cargo.lock resolved; the CLI must match it exactly.
 fn locked_wasm_bindgen(root: &Path) -> Result<String> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("could not read Cargo.lock: {e}"))?;
@@ -107,4 +94,17 @@ pub fn ensure_apt(packages: &[&str]) -> Result {
     run_cmd(Command::new("apt-get").args(["update", "-qq"]))?;
     run_cmd(Command::new("apt-get").args(["install", "-y", "-qq"]).args(&missing).env("DEBIAN_FRONTEND", "noninteractive"))
         .map_err(|e| format!("{e}; install the Debian packages {} by hand", missing.join(" ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WIDGET_TOOLCHAIN;
+
+    #[test]
+    fn the_widget_is_built_with_a_dated_nightly() {
+        let date = WIDGET_TOOLCHAIN.strip_prefix("nightly-").expect("a nightly");
+        let parts: Vec<&str> = date.split('-').collect();
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [4, 2, 2], "nightly-YYYY-MM-DD, not {WIDGET_TOOLCHAIN}");
+        assert!(parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())), "{WIDGET_TOOLCHAIN}");
+    }
 }
