@@ -8,11 +8,17 @@
 // Each response is saved before it is first sent, under its own key (two tabs adding at once
 // never overwrite each other), and leaves only when its endpoint answered 2xx or refused it for
 // good. A Web Lock per response keeps two tabs from sending it at once; under the lock it is read
-// back from storage, so one that another tab delivered is not sent again.
+// back from storage, so one that another tab delivered is not sent again. A page being left has
+// no time to wait for a lock, so its keepalive tries claim their responses in storage instead.
 
 const PREFIX = "platinum:outbox:";
 // Browsers allow 64 KiB of keepalive bodies in flight; the rest waits for the next page.
 const KEEPALIVE_CHARS = 60000;
+// A keepalive try's answer dies with its page: other pages of the site leave that response
+// alone this long (the try's own time limit) rather than send it again at once.
+const KEEPALIVE_GRACE = 10000;
+// This page, in the claims it writes to the shared storage.
+const PAGE = Math.random();
 
 let rust, store, timer, warned;
 // Responses the browser would not store: delivered while this page stays open.
@@ -144,6 +150,10 @@ function part() {
   const now = Date.now();
   for (const entry of load()) {
     if ((busy.get(entry.id) || {}).keepalive || entry.after > now || entry.json.length > budget) continue;
+    // Claimed in the shared storage first, and read back: of two tabs left at the same moment
+    // only the one whose claim stands tries, and the next page waits out the grace period.
+    put({ ...entry, after: now + KEEPALIVE_GRACE, by: PAGE });
+    if ((read(entry.id) || {}).by != PAGE) continue;
     budget -= entry.json.length;
     mark(entry.id, true, true);
     post(entry, true);

@@ -232,6 +232,33 @@ test("6. two tabs open with a pending outbox: one delivery", async () => {
   assert.equal(sent.length, 1, `one tab sent it, the other saw it locked or gone (${sent.length} requests)`);
 });
 
+test("6b. two tabs left at the same moment with a response waiting: one keepalive try, and the next pages wait", async () => {
+  const marker = `two-leaving-${Date.now()}`;
+  // Ordinary tries never get through, so the response is still waiting when both tabs are left;
+  // only a keepalive try (from a page being left) can deliver it.
+  fault = (r) => (r.comment?.includes(marker) && r.contentType === "application/json" ? { drop: true } : undefined);
+  const first = await visit("/");
+  await first.context.setOffline(true);
+  await send(first.page, `${marker} waiting in the outbox`);
+  await status(first.page, SAVED).waitFor();
+  await first.page.close();
+  await first.context.setOffline(false);
+  const [a, b] = [await first.context.newPage(), await first.context.newPage()];
+  await Promise.all([a.goto(site.origin + "/"), b.goto(site.origin + "/other")]);
+  // Both pages have tried it once and are waiting to try again.
+  await until("both open tabs tried it", () => seen.filter((s) => s.comment?.includes(marker)).length >= 2);
+  const before = seen.length;
+  await Promise.all([a.reload(), b.reload()]);
+  await Promise.all([a.locator("#pt-launcher").waitFor(), b.locator("#pt-launcher").waitFor()]);
+  await assertStoredOnce("two tabs left", marker, [`${marker} waiting in the outbox`]);
+  // The new pages have booted and looked at the outbox; give any try they started time to land.
+  await new Promise((r) => setTimeout(r, 1500));
+  const tries = seen.slice(before).filter((s) => s.comment?.includes(marker)).map((s) => s.contentType);
+  // An ordinary retry of the old pages may have gone out just before they were left.
+  const fromLeaving = tries.slice(tries.indexOf("text/plain;charset=UTF-8"));
+  assert.deepEqual(fromLeaving, ["text/plain;charset=UTF-8"], `one keepalive try from the two pages left, none from the next pages yet (${tries})`);
+});
+
 test("7. the endpoint answers 400: not retried, the outbox is emptied, the console names the problem", async () => {
   const marker = `refused-${Date.now()}`;
   fault = (r) => (r.comment?.includes(marker) ? { status: 400, body: '{"error":"rating is out of range","field":"rating"}' } : undefined);
