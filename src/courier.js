@@ -9,7 +9,7 @@
 // never overwrite each other), and leaves only when its endpoint answered 2xx or refused it for
 // good. A Web Lock per response keeps two tabs from sending it at once; under the lock it is read
 // back from storage, so one that another tab delivered is not sent again. A page being left has
-// no time to wait for a lock, so its keepalive tries claim their responses in storage instead.
+// no time to wait for a lock: only the leading page (see LEADER) makes keepalive tries.
 
 const PREFIX = "platinum:outbox:";
 // Browsers allow 64 KiB of keepalive bodies in flight; the rest waits for the next page.
@@ -17,8 +17,11 @@ const KEEPALIVE_CHARS = 60000;
 // A keepalive try's answer dies with its page: other pages of the site leave that response
 // alone this long (the try's own time limit) rather than send it again at once.
 const KEEPALIVE_GRACE = 10000;
-// This page, in the claims it writes to the shared storage.
-const PAGE = Math.random();
+// Which open page of the site sends what waits when pages are left: { page, left }. Pages cannot
+// agree at the moment they are left (storage reaches other tabs with a delay, and a lock takes
+// longer than a page being left has), so it is settled beforehand: the page seen last.
+const LEADER = "platinum:leader";
+const PAGE = Math.random() + "";
 
 let rust, store, timer, warned;
 // Responses the browser would not store: delivered while this page stays open.
@@ -46,7 +49,8 @@ export function start(exports) {
   addEventListener("online", round);
   addEventListener("pagehide", part);
   // Hidden may be the last moment a page runs: phones discard hidden tabs without pagehide.
-  document.addEventListener("visibilitychange", () => document.hidden && part());
+  document.addEventListener("visibilitychange", () => (document.hidden ? part() : lead()));
+  document.hidden || lead();
   round();
 }
 
@@ -144,16 +148,25 @@ function send(id) {
   else go(true);
 }
 
+/** Makes this page the one that sends on leaving (`left` when it is being left). */
+function lead(left) {
+  try { store.setItem(LEADER, JSON.stringify({ page: PAGE, left })); } catch {}
+}
+
 /** The page is hidden or being left: what waits goes out with keepalive, which outlives it. */
 function part() {
   let budget = KEEPALIVE_CHARS;
   const now = Date.now();
+  let leader = {};
+  try { leader = JSON.parse(store.getItem(LEADER)) || {}; } catch {}
+  // Another page leads: it is open and sends what waits, or it was left with this one, and its
+  // keepalive tries go. Only a leader left more than a second ago hands over.
+  if (leader.page && leader.page != PAGE && !(now - leader.left > 1000)) return;
+  lead(now);
   for (const entry of load()) {
     if ((busy.get(entry.id) || {}).keepalive || entry.after > now || entry.json.length > budget) continue;
-    // Claimed in the shared storage first, and read back: of two tabs left at the same moment
-    // only the one whose claim stands tries, and the next page waits out the grace period.
-    put({ ...entry, after: now + KEEPALIVE_GRACE, by: PAGE });
-    if ((read(entry.id) || {}).by != PAGE) continue;
+    // The next pages wait out the grace period rather than send it again at once.
+    put({ ...entry, after: now + KEEPALIVE_GRACE });
     budget -= entry.json.length;
     mark(entry.id, true, true);
     post(entry, true);

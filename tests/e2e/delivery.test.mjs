@@ -211,21 +211,29 @@ test("5. the visitor leaves the page right after Send: the keepalive try deliver
   assert.deepEqual(delivered.map((s) => s.contentType), ["text/plain;charset=UTF-8"], "delivered by the keepalive try");
 });
 
-test("6. two tabs open with a pending outbox: one delivery", async () => {
-  const marker = `two-tabs-${Date.now()}`;
-  // The first tab sends offline and is closed offline, so none of its tries can land later; a
-  // keepalive try (from a tab being hidden) never gets through: only ordinary tries of the two
-  // open tabs can deliver it, and they must do so once.
-  fault = (r) => (r.comment?.includes(marker) && r.contentType !== "application/json" ? { status: 503 } : undefined);
+/**
+ * A visitor sends `marker` offline and closes the tab offline, so none of its tries can land
+ * later; then opens two tabs of the site, which share the waiting response.
+ */
+async function twoTabsWithOneWaiting(marker) {
   const first = await visit("/");
   await first.context.setOffline(true);
   await send(first.page, `${marker} waiting in the outbox`);
   await status(first.page, SAVED).waitFor();
   await first.page.close();
   await first.context.setOffline(false);
-  const before = seen.length;
   const [a, b] = [await first.context.newPage(), await first.context.newPage()];
   await Promise.all([a.goto(site.origin + "/"), b.goto(site.origin + "/other")]);
+  return { a, b };
+}
+
+test("6. two tabs open with a pending outbox: one delivery", async () => {
+  const marker = `two-tabs-${Date.now()}`;
+  // A keepalive try (from a tab being hidden) never gets through: only ordinary tries of the two
+  // open tabs can deliver it, and they must do so once.
+  fault = (r) => (r.comment?.includes(marker) && r.contentType !== "application/json" ? { status: 503 } : undefined);
+  const before = seen.length;
+  const { a } = await twoTabsWithOneWaiting(marker);
   await assertStoredOnce("two tabs", marker, [`${marker} waiting in the outbox`]);
   await until("the outbox is empty", async () => (await outbox(a)).length === 0);
   const sent = seen.slice(before).filter((s) => s.comment?.includes(marker) && s.contentType === "application/json");
@@ -237,14 +245,7 @@ test("6b. two tabs left at the same moment with a response waiting: one keepaliv
   // Ordinary tries never get through, so the response is still waiting when both tabs are left;
   // only a keepalive try (from a page being left) can deliver it.
   fault = (r) => (r.comment?.includes(marker) && r.contentType === "application/json" ? { drop: true } : undefined);
-  const first = await visit("/");
-  await first.context.setOffline(true);
-  await send(first.page, `${marker} waiting in the outbox`);
-  await status(first.page, SAVED).waitFor();
-  await first.page.close();
-  await first.context.setOffline(false);
-  const [a, b] = [await first.context.newPage(), await first.context.newPage()];
-  await Promise.all([a.goto(site.origin + "/"), b.goto(site.origin + "/other")]);
+  const { a, b } = await twoTabsWithOneWaiting(marker);
   // Both pages have tried it once and are waiting to try again.
   await until("both open tabs tried it", () => seen.filter((s) => s.comment?.includes(marker)).length >= 2);
   const before = seen.length;
