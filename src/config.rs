@@ -50,9 +50,10 @@ const LABEL: Key = Key::new("label", "data-label");
 const TITLE: Key = Key::new("title", "data-title");
 const PROMPT: Key = Key::new("prompt", "data-prompt");
 const ASK_EMAIL: Key = Key::new("askEmail", "data-ask-email");
+const LAUNCHER: Key = Key::new("launcher", "data-launcher");
 
 /// Every key the widget reads; the names are those of `HTMLElement.dataset` and `Platinum.init`.
-pub const KEYS: [Key; 9] = [ENDPOINT, LANG, THEME, POSITION, ACCENT, LABEL, TITLE, PROMPT, ASK_EMAIL];
+pub const KEYS: [Key; 10] = [ENDPOINT, LANG, THEME, POSITION, ACCENT, LABEL, TITLE, PROMPT, ASK_EMAIL, LAUNCHER];
 
 /// Colour scheme of the widget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +162,9 @@ pub struct Config {
     pub prompt: String,
     /// Whether to offer the email field.
     pub ask_email: bool,
+    /// Whether the launcher button shows; without it (`data-launcher="none"`) the dialog opens
+    /// only through `Platinum.open()`.
+    pub launcher: bool,
 }
 
 /// A configuration the widget cannot run with; it does not render.
@@ -346,6 +350,7 @@ impl Config {
             0,
         )];
         let ask_email = choose(ASK_EMAIL, "true, false", &["false", "true"], 0) == 1;
+        let launcher = choose(LAUNCHER, "button, none", &["button", "none"], 0) == 0;
 
         let accent = match get(ACCENT) {
             None | Some("") => Accent::DEFAULT,
@@ -375,7 +380,7 @@ impl Config {
         let title = text(TITLE, strings.title);
         let prompt = text(PROMPT, strings.prompt);
 
-        Ok(Parsed { config: Config { endpoint, lang, theme, position, accent, label, title, prompt, ask_email }, warnings })
+        Ok(Parsed { config: Config { endpoint, lang, theme, position, accent, label, title, prompt, ask_email, launcher }, warnings })
     }
 }
 
@@ -447,6 +452,19 @@ mod tests {
             assert_eq!(ok(&[EP, ("position", value)]).config.position, position);
         }
         assert!(!ok(&[EP, ("askEmail", "false")]).config.ask_email);
+    }
+
+    #[test]
+    fn the_launcher_shows_unless_the_owner_says_none() {
+        assert!(ok(&[EP]).config.launcher);
+        assert!(ok(&[EP, ("launcher", "button")]).config.launcher);
+        let hidden = ok(&[EP, ("launcher", "NONE")]);
+        assert!(!hidden.config.launcher);
+        assert!(hidden.warnings.is_empty());
+        let bad = parse(Source::Attributes, &[EP, ("launcher", "hidden")]).expect("valid");
+        assert!(bad.config.launcher, "an unknown value keeps the launcher, so the widget stays reachable");
+        let lines: Vec<String> = bad.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(lines, ["data-launcher \"hidden\" is not supported; allowed: button, none. Using \"button\"."]);
     }
 
     #[test]

@@ -230,6 +230,11 @@ struct Parts {
     open: Cell<bool>,
     /// Whether the thank-you (or saved, or refused) view shows, as last rendered.
     finished: Cell<bool>,
+    /// What had focus on the page when the dialog opened, given focus back on close; none when it
+    /// was the widget itself (its launcher), which then gets it back.
+    opener: Cell<Option<Element>>,
+    /// The host element, the page's view of anything focused inside the widget.
+    host: Element,
 }
 
 /// The built widget; dropping it removes the host and its listener.
@@ -313,12 +318,13 @@ impl View {
         }
         els[CLOSE].set_attribute("aria-label", strings.close).doing("set an attribute")?;
         els[EMAIL_BOX].toggle_attribute_with_force("hidden", !config.ask_email).doing("set an attribute")?;
+        els[LAUNCHER].toggle_attribute_with_force("hidden", !config.launcher).doing("set an attribute")?;
         let lang: &str = config.lang.tag();
         els[0].set_attribute("lang", lang).doing("set an attribute")?;
 
         body.append_child(&host).doing("add the widget to <body>")?;
 
-        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings, open: Cell::new(false), finished: Cell::new(false) });
+        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host: host.clone() });
         let listener = Listener::new(&parts)?;
         Ok(View { host, parts, _listener: listener })
     }
@@ -458,10 +464,17 @@ impl Parts {
 
         // Focus follows what the visitor needs next.
         let was_finished = matches!(before.phase, Phase::Thanked | Phase::Saved | Phase::Refused);
+        if now.open && !before.open {
+            self.opener.set(self.document.active_element().filter(|el| *el != self.host));
+        }
         let _ = if now.open && (!before.open || (finished && !was_finished)) {
             if finished { done.focus() } else { self.rating_stop().focus() }
         } else if !now.open && before.open {
-            self.el::<HtmlElement>(LAUNCHER).focus()
+            // Anything focusable has focus(); were it missing, the call fails and nothing happens.
+            match self.opener.take() {
+                Some(opener) => opener.unchecked_into::<HtmlElement>().focus(),
+                None => self.el::<HtmlElement>(LAUNCHER).focus(),
+            }
         } else if now.invalid != before.invalid && now.invalid == Some(Invalid::NeedRating) {
             self.rating_stop().focus()
         } else if now.invalid != before.invalid && now.invalid == Some(Invalid::BadEmail) {

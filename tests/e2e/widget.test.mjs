@@ -188,6 +188,34 @@ test("it speaks the visitor's language", async () => {
   await custom.close();
 });
 
+test('data-launcher="none": no launcher; the owner\'s own button opens it, and focus goes back to that button', async () => {
+  const button = '<button id="ask" onclick="Platinum.open()">Tell us what you think</button>';
+  const site = await startSite({ pages: { "/": { html: pageWith('data-endpoint="/feedback" data-launcher="none"', { body: "<h1>Shop</h1>" + button }) } } });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const log = watchConsole(page);
+  await page.goto(site.origin + "/");
+  await page.locator("platinum-feedback").waitFor({ state: "attached" });
+  await page.locator("#pt-launcher").waitFor({ state: "attached" });
+  assert.equal(await page.locator("#pt-launcher").isVisible(), false, "no launcher on the page");
+  await page.locator("#ask").focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#pt-dialog").waitFor();
+  assert.equal(await page.locator("#pt-r1").evaluate((el) => el.getRootNode().activeElement?.name), "rating", "focus moved into the rating");
+  await page.keyboard.press("Escape");
+  await page.locator("#pt-dialog").waitFor({ state: "hidden" });
+  assert.equal(await page.evaluate(() => document.activeElement.id), "ask", "focus is back on the button that opened it");
+  await page.locator("#ask").click();
+  await page.locator('label[for="pt-r5"]').click();
+  await page.locator("#pt-send").click();
+  await page.locator("p.status").filter({ hasText: "Thank you!" }).waitFor();
+  assert.equal(JSON.parse(site.received[0].body).rating, 5);
+  assert.deepEqual(log.filter((l) => l.text.startsWith("[platinum]")), []);
+  await context.close();
+  await site.close();
+  assertNoPageErrors(log);
+});
+
 test("position, one widget per page, and the JavaScript API", async () => {
   const t = await open('data-endpoint="/feedback" data-position="top-left"');
   const box = await t.page.locator("#pt-launcher").boundingBox();
