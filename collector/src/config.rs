@@ -90,10 +90,16 @@ impl RateLimit {
 /// Where the owner is told about new feedback, and when.
 #[derive(Debug, Clone, Args)]
 pub struct NotifyArgs {
-    /// Which responses alert the owner: `unhappy` (ratings 1–2), `all` or `none` (digests only).
-    /// Responses flagged as spam never alert.
+    /// Which responses alert the owner: `unhappy` (see --unhappy-up-to), `all` or `none`
+    /// (digests only). Responses flagged as spam never alert.
     #[arg(long, env = "PLATINUM_ALERT_ON", value_enum, default_value_t = AlertOn::Unhappy)]
     pub alert_on: AlertOn,
+
+    /// Ratings up to this one (of 5) count as unhappy: they make the dashboard's follow-up list
+    /// and the digest's waiting list, alert with `--alert-on unhappy`, and are headed "Unhappy
+    /// visitor" in alerts. 1 to 4.
+    #[arg(long, env = "PLATINUM_UNHAPPY_UP_TO", default_value_t = DEFAULT_UNHAPPY_UP_TO, value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub unhappy_up_to: u8,
 
     /// The address the owner opens the dashboard at, for links in alerts and digests, such as
     /// `https://feedback.shop.example`. Default: http:// and the listening address.
@@ -250,10 +256,13 @@ pub fn parse_duration(value: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// Ratings up to this one count as unhappy unless the owner says otherwise.
+pub const DEFAULT_UNHAPPY_UP_TO: u8 = 2;
+
 /// Which stored responses alert the owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AlertOn {
-    /// Ratings 1 and 2 (the default).
+    /// Unhappy ratings (the default; 1 and 2 unless `--unhappy-up-to` says otherwise).
     Unhappy,
     /// Every response.
     All,
@@ -262,11 +271,12 @@ pub enum AlertOn {
 }
 
 impl AlertOn {
-    /// Whether a stored response with `rating`, flagged `spam` or not, alerts.
-    pub fn alerts(self, rating: u8, spam: bool) -> bool {
+    /// Whether a stored response with `rating`, flagged `spam` or not, alerts, when ratings up
+    /// to `unhappy_up_to` count as unhappy.
+    pub fn alerts(self, rating: u8, spam: bool, unhappy_up_to: u8) -> bool {
         !spam
             && match self {
-                Self::Unhappy => rating <= 2,
+                Self::Unhappy => rating <= unhappy_up_to,
                 Self::All => true,
                 Self::None => false,
             }

@@ -187,7 +187,7 @@ async fn overview(_: Owner, State(state): State<AppState>, RawQuery(query): RawQ
             }
             section class="responses" {
                 @if rows.is_empty() { p class="empty" { "No responses match." } }
-                @for row in &rows { (response_row(row, &back)) }
+                @for row in &rows { (response_row(row, &back, state.store.unhappy_up_to())) }
             }
             @if pages > 1 {
                 nav class="paging" {
@@ -209,12 +209,12 @@ async fn follow_up(_: Owner, State(state): State<AppState>) -> Result<Markup, Ap
             p class="lead" { "Ratings of 1 or 2, oldest first. Mark each one when you have answered it." }
             section class="responses follow-up" data-pending=(pending.len()) {
                 @if pending.is_empty() { p class="empty" { "Nobody is waiting for an answer." } }
-                @for row in &pending { (response_row(row, back)) }
+                @for row in &pending { (response_row(row, back, state.store.unhappy_up_to())) }
             }
             @if !done.is_empty() {
                 h2 { "Followed up" }
                 section class="responses done" {
-                    @for row in &done { (response_row(row, back)) }
+                    @for row in &done { (response_row(row, back, state.store.unhappy_up_to())) }
                 }
             }
         },
@@ -231,7 +231,7 @@ async fn response_page(_: Owner, State(state): State<AppState>, Path(id): Path<S
     Ok(layout(
         "Response",
         html! {
-            section class="responses" { (response_row(&row, &back)) }
+            section class="responses" { (response_row(&row, &back, state.store.unhappy_up_to())) }
             @if !replies.is_empty() || email.is_some() { h2 { "Replies" } }
             @for reply in &replies {
                 article class={"reply " (reply.status)} data-reply-id=(reply.id) {
@@ -357,8 +357,8 @@ async fn stylesheet() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")], STYLE)
 }
 
-fn response_row(row: &StoredFeedback, back: &str) -> Markup {
-    let unhappy = row.rating <= 2;
+fn response_row(row: &StoredFeedback, back: &str, unhappy_up_to: u8) -> Markup {
+    let unhappy = row.rating <= i64::from(unhappy_up_to);
     html! {
         article class={"response rating-" (row.rating) @if unhappy { " unhappy" } @if row.spam { " spam" }}
             data-feedback-id=(row.id) data-rating=(row.rating) {

@@ -34,8 +34,6 @@ const SMTP_URL_FORMS: &str =
 /// forever.
 pub const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Ratings up to this one make an alert say "Unhappy visitor".
-const UNHAPPY_UP_TO: i64 = 2;
 /// About how much of a comment a subject shows.
 const SUBJECT_COMMENT_CHARS: usize = 60;
 /// About how much of a page title a reply's subject shows.
@@ -226,12 +224,19 @@ pub struct MailSettings {
     pub from: Mailbox,
     /// The owner (`--mail-to`).
     pub owner: Mailbox,
+    /// Ratings up to this one make an alert say "Unhappy visitor" (`--unhappy-up-to`).
+    pub unhappy_up_to: u8,
 }
 
 impl MailSettings {
     /// Settings from the three options' values; the error names the one that is wrong.
     pub fn parse(smtp_url: &str, mail_from: &str, mail_to: &str) -> Result<Self, String> {
-        Ok(Self { server: parse_smtp_url(smtp_url)?, from: parse_mail_from(mail_from)?, owner: parse_mail_to(mail_to)? })
+        Ok(Self {
+            server: parse_smtp_url(smtp_url)?,
+            from: parse_mail_from(mail_from)?,
+            owner: parse_mail_to(mail_to)?,
+            unhappy_up_to: crate::config::DEFAULT_UNHAPPY_UP_TO,
+        })
     }
 }
 
@@ -249,12 +254,13 @@ impl Mail {
     /// an address, so that answering from a mail client reaches them; `link` (the response in the
     /// dashboard) is where a long comment can be read whole.
     pub fn alert(response: &StoredFeedback, link: &str, settings: &MailSettings) -> Mail {
-        let subject = alert_subject(response);
+        let up_to = settings.unhappy_up_to;
+        let subject = alert_subject(response, up_to);
         let message_id = new_message_id(&settings.from);
         let reply_to = visitor_mailbox(response).ok();
         let message = headers(settings, settings.owner.clone(), reply_to, &subject, &message_id)
             .raw_header(HeaderValue::new(RESPONSE_ID_HEADER.clone(), header_text(&response.id)))
-            .multipart(MultiPart::alternative_plain_html(alert_text(response, link), alert_html(response, link, &subject).into_string()))
+            .multipart(MultiPart::alternative_plain_html(alert_text(response, link, up_to), alert_html(response, link, &subject, up_to).into_string()))
             .map_err(|e| format!("the alert about response {} could not be written: {e}", response.id));
         Mail { message_id, subject, message }
     }
@@ -359,14 +365,15 @@ fn visitor_mailbox(response: &StoredFeedback) -> Result<Mailbox, String> {
         .map_err(|_| format!("the visitor's address {email:?} (response {}) is not one mail can be sent to", response.id))
 }
 
-fn alert_subject(response: &StoredFeedback) -> String {
-    let head = format!("{} ({} of {})", verdict(response.rating), response.rating, response.scale);
+fn alert_subject(response: &StoredFeedback, up_to: u8) -> String {
+    let head = format!("{} ({} of {})", verdict(response.rating, up_to), response.rating, response.scale);
     let words = snippet(&response.comment, SUBJECT_COMMENT_CHARS);
     if words.is_empty() { head } else { format!("{head}: \"{words}\"") }
 }
 
-fn verdict(rating: i64) -> &'static str {
-    if rating <= UNHAPPY_UP_TO { "Unhappy visitor" } else { "New feedback" }
+/// How an alert is headed when ratings up to `up_to` count as unhappy.
+fn verdict(rating: i64, up_to: u8) -> &'static str {
+    if rating <= i64::from(up_to) { "Unhappy visitor" } else { "New feedback" }
 }
 
 /// The page's title on one line, or its URL when it has none.
@@ -413,9 +420,9 @@ fn alert_comment(response: &StoredFeedback) -> (String, bool) {
     }
 }
 
-fn alert_text(response: &StoredFeedback, link: &str) -> String {
+fn alert_text(response: &StoredFeedback, link: &str, up_to: u8) -> String {
     let (comment, was_cut) = alert_comment(response);
-    let mut text = format!("{}\n\n", headline(response));
+    let mut text = format!("{}\n\n", headline(response, up_to));
     match comment.trim() {
         "" => text.push_str("(No comment.)\n"),
         _ => text.push_str(&quoted(&comment)),
@@ -432,17 +439,17 @@ fn alert_text(response: &StoredFeedback, link: &str) -> String {
 }
 
 /// `Unhappy visitor: 1 of 5 on Cart.`
-fn headline(response: &StoredFeedback) -> String {
-    format!("{}: {} of {} on {}.", verdict(response.rating), response.rating, response.scale, page_name(response, BODY_TITLE_CHARS))
+fn headline(response: &StoredFeedback, up_to: u8) -> String {
+    format!("{}: {} of {} on {}.", verdict(response.rating, up_to), response.rating, response.scale, page_name(response, BODY_TITLE_CHARS))
 }
 
-fn alert_html(response: &StoredFeedback, link: &str, subject: &str) -> Markup {
+fn alert_html(response: &StoredFeedback, link: &str, subject: &str, up_to: u8) -> Markup {
     let (comment, was_cut) = alert_comment(response);
     let page = page_name(response, BODY_TITLE_CHARS);
     page_html(
         subject,
         html! {
-            p { strong { (headline(response)) } }
+            p { strong { (headline(response, up_to)) } }
             @if comment.trim().is_empty() {
                 p { em { "No comment." } }
             } @else {
@@ -793,7 +800,7 @@ mod tests {
     fn the_password_is_never_shown() {
         let url = parse_smtp_url("smtps://alerts:s3cr3t-p%40ss@mail.example").expect("url");
         assert_eq!(url.to_string(), "smtps://alerts@mail.example:465");
-        let settings = MailSettings { server: url.clone(), from: parse_mail_from("a@shop.example").expect("from"), owner: parse_mail_to("o@shop.example").expect("to") };
+        let settings = MailSettings { server: url.clone(), from: parse_mail_from("a@shop.example").expect("from"), owner: parse_mail_to("o@shop.example").expect("to"), unhappy_up_to: 2 };
         let mailer = Mailer::new(&settings).expect("mailer");
         for shown in [format!("{url:?}"), format!("{settings:?}"), format!("{mailer:?}")] {
             assert!(!shown.contains("s3cr3t"), "{shown}");
@@ -824,12 +831,13 @@ mod tests {
     #[test]
     fn subjects_tell_unhappy_from_the_rest_and_show_the_first_words() {
         let long = "The checkout button does nothing when I press it, three times now, on two browsers";
-        let subject = alert_subject(&response(1, long, None));
+        let subject = alert_subject(&response(1, long, None), 2);
         assert_eq!(subject, "Unhappy visitor (1 of 5): \"The checkout button does nothing when I press it, three…\"");
-        assert_eq!(alert_subject(&response(2, "Slow.", None)), "Unhappy visitor (2 of 5): \"Slow.\"");
-        assert_eq!(alert_subject(&response(4, "", None)), "New feedback (4 of 5)");
-        assert_eq!(alert_subject(&response(3, "  ", None)), "New feedback (3 of 5)");
-        let unbroken = alert_subject(&response(1, &"x".repeat(100), None));
+        assert_eq!(alert_subject(&response(2, "Slow.", None), 2), "Unhappy visitor (2 of 5): \"Slow.\"");
+        assert_eq!(alert_subject(&response(4, "", None), 2), "New feedback (4 of 5)");
+        assert_eq!(alert_subject(&response(3, "  ", None), 2), "New feedback (3 of 5)");
+        assert_eq!(alert_subject(&response(3, "Meh", None), 3), "Unhappy visitor (3 of 5): \"Meh\"", "the owner's threshold");
+        let unbroken = alert_subject(&response(1, &"x".repeat(100), None), 2);
         assert_eq!(unbroken, format!("Unhappy visitor (1 of 5): \"{}…\"", "x".repeat(60)));
     }
 
@@ -855,7 +863,7 @@ mod tests {
         let mut visitor = response(1, "<script>alert(1)</script> & <b>bold</b>", None);
         visitor.page_url = "javascript:alert(2)".into();
         visitor.page_title = "<img src=x onerror=alert(3)>".into();
-        let html = alert_html(&visitor, "https://collector.example/dashboard", &alert_subject(&visitor)).into_string();
+        let html = alert_html(&visitor, "https://collector.example/dashboard", &alert_subject(&visitor, 2), 2).into_string();
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"), "{html}");
         assert!(!html.contains("<script") && !html.contains("<b>") && !html.contains("<img"), "{html}");
         assert!(!html.contains("href=\"javascript:"), "{html}");
@@ -867,12 +875,12 @@ mod tests {
         let comment = "word ".repeat(400);
         let visitor = response(2, &comment, None);
         let link = "https://collector.example/dashboard?q=0b5c3f4e";
-        let text = alert_text(&visitor, link);
+        let text = alert_text(&visitor, link, 2);
         let quoted_chars: usize = text.lines().filter(|line| line.starts_with("> ")).map(|line| line.chars().count() - 2).sum();
         assert!((800..=1001).contains(&quoted_chars), "{quoted_chars}");
         assert!(text.contains("word…"), "{text}");
         assert!(text.contains(&format!("read all of it in the dashboard: {link}")), "{text}");
-        let short = alert_text(&response(2, "Too slow", None), link);
+        let short = alert_text(&response(2, "Too slow", None), link, 2);
         assert!(!short.contains("goes on"), "{short}");
     }
 

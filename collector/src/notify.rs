@@ -178,7 +178,7 @@ pub fn channels_from(args: &NotifyArgs) -> Result<Vec<Channel>, String> {
         (Some(server), from, Some(owner)) => {
             // Mail from the owner's own address is what most servers accept without more ado.
             let from = from.clone().unwrap_or_else(|| owner.clone());
-            let settings = MailSettings { server: server.clone(), from, owner: owner.clone() };
+            let settings = MailSettings { server: server.clone(), from, owner: owner.clone(), unhappy_up_to: args.unhappy_up_to };
             channels.push(Channel::Email(Mailer::new(&settings)?));
         }
         (None, None, None) => {}
@@ -465,6 +465,22 @@ mod tests {
         let no_secret = channels(&["--webhook", "https://hooks.shop.example/x"]).err().expect("refused");
         assert!(no_secret.contains("--webhook-secret"), "{no_secret}");
         assert!(channels(&[]).is_ok_and(|c| c.is_empty()));
+    }
+
+    #[test]
+    fn the_unhappy_threshold_is_the_owners_within_the_scale() {
+        use clap::Parser;
+        let parse = |args: &[&str]| crate::Cli::try_parse_from(std::iter::once("platinum-collector").chain(args.iter().copied()));
+        let default = parse(&[]).expect("no options").serve.notify;
+        assert_eq!(default.unhappy_up_to, 2);
+        let three = parse(&["--unhappy-up-to", "3"]).expect("3 is allowed").serve.notify;
+        assert!(three.alert_on.alerts(3, false, three.unhappy_up_to));
+        assert!(!three.alert_on.alerts(4, false, three.unhappy_up_to));
+        assert!(!three.alert_on.alerts(1, true, three.unhappy_up_to), "spam never alerts");
+        for bad in ["0", "5", "two"] {
+            let refused = parse(&["--unhappy-up-to", bad]).expect_err("refused").to_string();
+            assert!(refused.contains("--unhappy-up-to"), "{refused}");
+        }
     }
 
     #[test]

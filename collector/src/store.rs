@@ -88,6 +88,8 @@ pub struct Store {
     writer: mpsc::Sender<Write>,
     /// Responses stored since start, counted by the writer after each commit.
     stored: Arc<AtomicU64>,
+    /// Ratings up to this one count as unhappy.
+    unhappy_up_to: u8,
     /// How read connections are opened, for [`Store::with_reads_of_its_own`].
     options: Arc<SqliteConnectOptions>,
 }
@@ -141,8 +143,9 @@ impl Store {
             .await?;
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
         let stored = Arc::new(AtomicU64::new(0));
+        let unhappy_up_to = plan.unhappy_up_to;
         let writer = tokio::spawn(write_loop(conn, rx, plan, Arc::clone(&stored)));
-        Ok((Self { reads, writer: tx, stored, options: Arc::new(options) }, Writer(writer)))
+        Ok((Self { reads, writer: tx, stored, unhappy_up_to, options: Arc::new(options) }, Writer(writer)))
     }
 
     /// The same store reading through one connection of its own, opened when first used by
@@ -155,7 +158,18 @@ impl Store {
             .min_connections(0)
             .idle_timeout(Duration::from_secs(60))
             .connect_lazy_with(SqliteConnectOptions::clone(&self.options));
-        Self { reads, writer: self.writer.clone(), stored: Arc::clone(&self.stored), options: Arc::clone(&self.options) }
+        Self {
+            reads,
+            writer: self.writer.clone(),
+            stored: Arc::clone(&self.stored),
+            unhappy_up_to: self.unhappy_up_to,
+            options: Arc::clone(&self.options),
+        }
+    }
+
+    /// Ratings up to this one count as unhappy.
+    pub fn unhappy_up_to(&self) -> u8 {
+        self.unhappy_up_to
     }
 
     /// How many new responses this process has stored since it started.
@@ -241,18 +255,20 @@ impl Store {
         Ok(Summary { total, average: crate::digest::average(&distribution), distribution, trend })
     }
 
-    /// Unhappy responses (rating 1–2, not spam): the ones not yet followed up first, oldest first,
-    /// then up to 50 recently followed up.
+    /// Unhappy responses (not spam): the ones not yet followed up first, oldest first, then up
+    /// to 50 recently followed up.
     pub async fn follow_up(&self) -> Result<(Vec<StoredFeedback>, Vec<StoredFeedback>), sqlx::Error> {
         let pending = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM feedback WHERE rating <= 2 AND spam = 0 AND followed_up_at IS NULL ORDER BY rowid"
+            "SELECT {COLUMNS} FROM feedback WHERE rating <= ? AND spam = 0 AND followed_up_at IS NULL ORDER BY rowid"
         ))
+        .bind(i64::from(self.unhappy_up_to))
         .fetch_all(&self.reads)
         .await?;
         let done = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM feedback WHERE rating <= 2 AND spam = 0 AND followed_up_at IS NOT NULL \
+            "SELECT {COLUMNS} FROM feedback WHERE rating <= ? AND spam = 0 AND followed_up_at IS NOT NULL \
              ORDER BY followed_up_at DESC LIMIT 50"
         ))
+        .bind(i64::from(self.unhappy_up_to))
         .fetch_all(&self.reads)
         .await?;
         Ok((pending, done))
@@ -543,12 +559,14 @@ impl Store {
 
     /// Up to `limit` unhappy responses not yet followed up, oldest first, and how many there are.
     pub async fn waiting_for_follow_up(&self, limit: u32) -> Result<(Vec<crate::digest::DigestItem>, i64), sqlx::Error> {
-        const WAITING: &str = "FROM feedback WHERE rating <= 2 AND spam = 0 AND followed_up_at IS NULL";
-        let items = sqlx::query_as(&format!("SELECT id, rating, comment, email, received_at {WAITING} ORDER BY rowid LIMIT ?"))
+        const WAITING: &str = "FROM feedback WHERE rating <= ?1 AND spam = 0 AND followed_up_at IS NULL";
+        let up_to = i64::from(self.unhappy_up_to);
+        let items = sqlx::query_as(&format!("SELECT id, rating, comment, email, received_at {WAITING} ORDER BY rowid LIMIT ?2"))
+            .bind(up_to)
             .bind(i64::from(limit))
             .fetch_all(&self.reads)
             .await?;
-        let total = sqlx::query_scalar(&format!("SELECT COUNT(*) {WAITING}")).fetch_one(&self.reads).await?;
+        let total = sqlx::query_scalar(&format!("SELECT COUNT(*) {WAITING}")).bind(up_to).fetch_one(&self.reads).await?;
         Ok((items, total))
     }
 
@@ -754,8 +772,10 @@ fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &FeedbackFilter) {
 }
 
 /// Which responses alert, on which channels, and whom to wake when they do.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AlertPlan {
+    /// Ratings up to this one count as unhappy, for alerts and for follow-up.
+    pub unhappy_up_to: u8,
     /// Which responses alert; none when unset.
     pub on: Option<AlertOn>,
     /// The configured channels' ids, as stored in `notification.channel`.
@@ -764,9 +784,15 @@ pub struct AlertPlan {
     pub wake: Arc<Notify>,
 }
 
+impl Default for AlertPlan {
+    fn default() -> Self {
+        Self { unhappy_up_to: crate::config::DEFAULT_UNHAPPY_UP_TO, on: None, channels: Vec::new(), wake: Arc::default() }
+    }
+}
+
 impl AlertPlan {
     fn alerts(&self, feedback: &Feedback) -> bool {
-        !self.channels.is_empty() && self.on.is_some_and(|on| on.alerts(feedback.rating, feedback.is_spam()))
+        !self.channels.is_empty() && self.on.is_some_and(|on| on.alerts(feedback.rating, feedback.is_spam(), self.unhappy_up_to))
     }
 }
 

@@ -93,6 +93,24 @@ async fn visitor_text_is_shown_as_text() {
 }
 
 #[tokio::test]
+async fn the_owner_decides_which_ratings_count_as_unhappy() {
+    let app = TestApp::with_unhappy_up_to(3).await;
+    let ids: Vec<String> = (1..=5).map(|_| new_id()).collect();
+    for (rating, id) in (1..=5).zip(&ids) {
+        app.post(&feedback(id, rating, "Said something")).await;
+    }
+    let cookie = app.login().await;
+    let html = app.get_with_cookie("/dashboard/follow-up", &cookie).await.text();
+    for (rating, id) in (1..=5).zip(&ids) {
+        let listed = html.contains(&format!("data-feedback-id=\"{id}\""));
+        assert_eq!(listed, rating <= 3, "rating {rating} listed for follow-up: {listed}");
+    }
+    assert!(html.contains("data-pending=\"3\""), "three waiting");
+    let (waiting, total) = app.store.waiting_for_follow_up(10).await.expect("digest's list");
+    assert_eq!((waiting.len(), total), (3, 3), "the digest counts the same");
+}
+
+#[tokio::test]
 async fn unhappy_visitors_are_listed_for_follow_up_until_marked() {
     let app = TestApp::new().await;
     let (angry, meh, happy) = (new_id(), new_id(), new_id());

@@ -13,7 +13,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
 use platinum_collector::client::parse_proxy;
-use platinum_collector::store::Writer;
+use platinum_collector::store::{AlertPlan, Writer};
 use platinum_collector::{AdminToken, AppState, Clock, Policy, RateLimit, Store, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -111,8 +111,18 @@ impl TestApp {
         Self::with_policy_in(tempfile::tempdir().expect("temp dir"), policy).await
     }
 
+    /// Rate limit off, with ratings up to `unhappy_up_to` counting as unhappy.
+    pub async fn with_unhappy_up_to(unhappy_up_to: u8) -> Self {
+        let plan = AlertPlan { unhappy_up_to, ..AlertPlan::default() };
+        Self::with_plan_in(tempfile::tempdir().expect("temp dir"), Policy { rate_limit: RateLimit::OFF, ..Policy::default() }, plan).await
+    }
+
     async fn with_policy_in(dir: tempfile::TempDir, policy: Policy) -> Self {
-        let (store, writer) = Store::open(&db_path(dir.path())).await.expect("open database");
+        Self::with_plan_in(dir, policy, AlertPlan::default()).await
+    }
+
+    async fn with_plan_in(dir: tempfile::TempDir, policy: Policy, plan: AlertPlan) -> Self {
+        let (store, writer) = Store::open_with(&db_path(dir.path()), plan).await.expect("open database");
         let clock = Clock::manual(1_800_000_000);
         let state = AppState::new(store.clone(), AdminToken::new(TOKEN).expect("token"), policy, clock.clone());
         Self { dir, store, writer, router: app(state), clock }
