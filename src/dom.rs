@@ -233,13 +233,13 @@ struct Parts {
     /// What had focus on the page when the dialog opened, given focus back on close; none when it
     /// was the widget itself (its launcher), which then gets it back.
     opener: Cell<Option<Element>>,
-    /// The host element, the page's view of anything focused inside the widget.
+    /// The host element: what the page sees as focused when something inside the widget is,
+    /// and what is removed to take the widget off the page.
     host: Element,
 }
 
 /// The built widget; dropping it removes the host and its listener.
 pub struct View {
-    host: Element,
     parts: Rc<Parts>,
     _listener: Listener,
 }
@@ -324,9 +324,9 @@ impl View {
 
         body.append_child(&host).doing("add the widget to <body>")?;
 
-        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host: host.clone() });
+        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host });
         let listener = Listener::new(&parts)?;
-        Ok(View { host, parts, _listener: listener })
+        Ok(View { parts, _listener: listener })
     }
 
     /// Updates the DOM to show `now`; `before` tells which focus moves are due.
@@ -494,7 +494,7 @@ impl Parts {
 
 impl Drop for View {
     fn drop(&mut self) {
-        self.host.remove();
+        self.parts.host.remove();
     }
 }
 

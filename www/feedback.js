@@ -8,7 +8,8 @@
   var base = new URL(".", (script && script.src) || d.baseURI).href;
   var attrs = {};
   var data = (script && script.dataset) || {};
-  for (var k in data) attrs[k] = data[k];
+  var named = false; // a data-* attribute or an init call: the owner said where to send
+  for (var k in data) attrs[k] = data[k], named = true;
   var wasm = null;
   var queue = [];
   var dead = false;
@@ -32,8 +33,6 @@
     }
   });
   var api = (w.Platinum = { version: "__VERSION__" });
-  var named = false; // an init call or a data-* attribute: the owner said where to send
-  for (k in attrs) named = true;
   ["init", "open", "close", "destroy"].forEach(function (name) {
     api[name] = function (options) { if (name == "init") named = true; call(name, options); };
   });

@@ -28,6 +28,8 @@ pub const MAX_BATCH: usize = 256;
 /// Rows per INSERT statement; batches are split into power-of-two chunks up to this size so that
 /// only a handful of distinct statements are ever prepared and cached.
 const MAX_CHUNK: usize = 64;
+/// Most ids in one `IN (…)` list: one bound parameter each, far below SQLite's limit.
+const MAX_IDS: usize = 256;
 
 /// A response as it arrived, with the facts the server adds.
 #[derive(Debug, Clone)]
@@ -419,7 +421,7 @@ impl Store {
     /// The responses stored under `ids` (those that are), in one query.
     pub async fn feedback_many(&self, ids: &[&str]) -> Result<Vec<StoredFeedback>, sqlx::Error> {
         let mut found = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(MAX_CHUNK * 4) {
+        for chunk in ids.chunks(MAX_IDS) {
             let mut query = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM feedback WHERE id IN ("));
             let mut list = query.separated(", ");
             for id in chunk {
@@ -855,7 +857,7 @@ fn troubled_query() -> String {
 async fn write_deliveries(tx: &mut SqliteConnection, rounds: &[DeliveryRound]) -> Result<(), sqlx::Error> {
     for (results, now, _) in rounds {
         let sent: Vec<i64> = results.iter().filter(|(_, record)| matches!(record, DeliveryRecord::Sent)).map(|(id, _)| *id).collect();
-        for chunk in sent.chunks(MAX_CHUNK * 4) {
+        for chunk in sent.chunks(MAX_IDS) {
             let mut query = QueryBuilder::<Sqlite>::new(
                 "UPDATE notification SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = ",
             );

@@ -11,16 +11,16 @@ after(async () => { await browser?.close(); await closeAllSites(); });
 const pending = new Set();
 afterEach(async () => { for (const close of pending) await close().catch(() => {}); pending.clear(); });
 
-/** Loads a page with `attrs` on the tag and waits until the widget has booted. */
-async function load(attrs) {
-  const site = await startSite({ pages: { "/": { html: pageWith(attrs) } } });
+/** Loads a page with `attrs` on the tag (and `body`, if given, in it); `booted` resolves once the widget has reported. */
+async function load(attrs, body) {
+  const site = await startSite({ pages: { "/": { html: pageWith(attrs, body === undefined ? {} : { body }) } } });
   const context = await browser.newContext();
   const page = await context.newPage();
   const log = watchConsole(page);
   const first = page.waitForEvent("console", (m) => m.text().startsWith("[platinum]")).catch(() => null);
   // The widget reports a configuration in one go; a round trip after the first line makes sure
   // every line it wrote has reached the log before the test counts them.
-  const booted = first.then(() => page.evaluate(() => 0));
+  const booted = first.then((line) => line && page.evaluate(() => 0));
   await page.goto(site.origin + "/");
   const close = async () => { if (pending.delete(close)) { await context.close(); await site.close(); } };
   pending.add(close);
@@ -131,15 +131,10 @@ test("a bare tag and no Platinum.init: one line after the page loads says what i
 
 test("a bare tag with Platinum.init called at load: the widget, and no hint", async () => {
   const init = '<script>addEventListener("load", () => Platinum.init({ endpoint: "/feedback" }));</script>';
-  const site = await startSite({ pages: { "/": { html: pageWith("", { body: "<h1>Shop</h1>" + init }) } } });
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const log = watchConsole(page);
-  await page.goto(site.origin + "/");
-  await page.locator("#pt-launcher").waitFor();
-  await page.evaluate(() => 0);
-  assert.deepEqual(platinum(log, "error"), []);
-  assert.deepEqual(log.filter((l) => l.type === "pageerror"), []);
-  await context.close();
-  await site.close();
+  const t = await load("", "<h1>Shop</h1>" + init);
+  await t.page.locator("#pt-launcher").waitFor();
+  await t.page.evaluate(() => 0);
+  assert.deepEqual(platinum(t.log, "error"), []);
+  assert.deepEqual(t.log.filter((l) => l.type === "pageerror"), []);
+  await t.close();
 });

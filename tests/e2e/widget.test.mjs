@@ -24,11 +24,14 @@ function closer(close) {
   return once;
 }
 
-/** A fresh site and page; `answers` are the endpoint's statuses in order (then 201). */
-async function open(attrs, { answers = [], contextOptions = {}, head = "" } = {}) {
+/**
+ * A fresh site and page, ready once the launcher is (`launcher: "attached"` when it is hidden);
+ * `answers` are the endpoint's statuses in order (then 201).
+ */
+async function open(attrs, { answers = [], contextOptions = {}, head = "", body, launcher = "visible" } = {}) {
   const queue = [...answers];
   const site = await startSite({
-    pages: { "/": { html: pageWith(attrs, { head }) } },
+    pages: { "/": { html: pageWith(attrs, body === undefined ? { head } : { head, body }) } },
     answer: () => ({ status: queue.length ? queue.shift() : 201, body: '{"error":"nope","field":"rating"}' }),
   });
   const posts = [];
@@ -37,7 +40,7 @@ async function open(attrs, { answers = [], contextOptions = {}, head = "" } = {}
   page.on("request", (r) => { if (r.method() === "POST") posts.push(r.postData()); });
   const log = watchConsole(page);
   await page.goto(site.origin + "/");
-  await page.locator("#pt-launcher").waitFor();
+  await page.locator("#pt-launcher").waitFor({ state: launcher });
   const release = closer(async () => { await context.close(); await site.close(); });
   return { site, page, posts, log, close: async () => { await release(); assertNoPageErrors(log); } };
 }
@@ -190,13 +193,8 @@ test("it speaks the visitor's language", async () => {
 
 test('data-launcher="none": no launcher; the owner\'s own button opens it, and focus goes back to that button', async () => {
   const button = '<button id="ask" onclick="Platinum.open()">Tell us what you think</button>';
-  const site = await startSite({ pages: { "/": { html: pageWith('data-endpoint="/feedback" data-launcher="none"', { body: "<h1>Shop</h1>" + button }) } } });
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const log = watchConsole(page);
-  await page.goto(site.origin + "/");
-  await page.locator("platinum-feedback").waitFor({ state: "attached" });
-  await page.locator("#pt-launcher").waitFor({ state: "attached" });
+  const t = await open('data-endpoint="/feedback" data-launcher="none"', { body: "<h1>Shop</h1>" + button, launcher: "attached" });
+  const page = t.page;
   assert.equal(await page.locator("#pt-launcher").isVisible(), false, "no launcher on the page");
   await page.locator("#ask").focus();
   await page.keyboard.press("Enter");
@@ -209,11 +207,9 @@ test('data-launcher="none": no launcher; the owner\'s own button opens it, and f
   await page.locator('label[for="pt-r5"]').click();
   await page.locator("#pt-send").click();
   await page.locator("p.status").filter({ hasText: "Thank you!" }).waitFor();
-  assert.equal(JSON.parse(site.received[0].body).rating, 5);
-  assert.deepEqual(log.filter((l) => l.text.startsWith("[platinum]")), []);
-  await context.close();
-  await site.close();
-  assertNoPageErrors(log);
+  assert.equal(JSON.parse(t.site.received[0].body).rating, 5);
+  assert.deepEqual(t.log.filter((l) => l.text.startsWith("[platinum]")), []);
+  await t.close();
 });
 
 test("position, one widget per page, and the JavaScript API", async () => {
