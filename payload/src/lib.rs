@@ -10,9 +10,11 @@ mod controls;
 mod json;
 #[cfg(feature = "serde")]
 mod objects;
+mod scale;
 mod validate;
 
 pub use json::{push_decimal, push_hex};
+pub use scale::Scale;
 pub use validate::{PayloadError, Problem, is_email, is_uuid_v4};
 
 /// Version of the payload's shape. Bumped only for changes a receiver must know about.
