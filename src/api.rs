@@ -1,13 +1,20 @@
 //! The entry points JavaScript calls: `boot` from the loader, and `init`, `open`, `close` behind `window.Platinum`.
 //!
+//! In the launcher build (no `dialog` feature) opening asks the loader for the whole widget, which
+//! is booted in its place with the same configuration and opens at once.
+//!
 //! Nothing here throws into the host page: every problem becomes one `[platinum]` console line.
 //! The shipped build turns a panic into a trap (`panic=immediate-abort`); the loader catches
 //! the resulting `WebAssembly.RuntimeError`, reports it the same way and removes the widget.
 
 use crate::config::{Config, Source};
+#[cfg(feature = "dialog")]
 use crate::courier;
 use crate::dom::{self, View};
-use crate::state::{Command, Event, Widget};
+use crate::state::Event;
+#[cfg(feature = "dialog")]
+use crate::state::{Command, Widget};
+use std::cell::Cell;
 use crate::text::join;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,29 +26,44 @@ pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// One mounted widget: its configuration, state and DOM.
 struct App {
     config: Config,
+    #[cfg(feature = "dialog")]
     widget: RefCell<Widget>,
     view: RefCell<Option<View>>,
 }
 
 thread_local! {
     static APP: RefCell<Option<Rc<App>>> = const { RefCell::new(None) };
+    /// The loader's `{ upgrade, quiet, init }`, kept from `boot`.
+    static LOADER: RefCell<JsValue> = RefCell::new(JsValue::UNDEFINED);
+    /// Whether configuration warnings are left unsaid: the launcher said them already.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Mounts the widget from the `<script>` tag's `data-*` attributes, given as a plain object,
-/// and starts delivering what this and earlier pages of the site left waiting; `exports` are the
-/// widget's own exports, through which delivery asks the core for its decisions.
+/// Mounts the widget from the `<script>` tag's `data-*` attributes, given as a plain object.
+/// `exports` are the widget's own exports, through which delivery asks the core for its
+/// decisions; `loader` is `{ upgrade, quiet, init }`: the function the launcher calls to be
+/// replaced by the whole widget, and, when the whole widget takes over from the launcher, that
+/// its warnings were said already and the `init` options the launcher was mounted with.
 ///
+/// The whole widget also starts delivering what this and earlier pages of the site left waiting.
 /// A tag without any `data-*` attribute mounts nothing and waits for `Platinum.init`.
 #[wasm_bindgen]
-pub fn boot(attributes: JsValue, exports: JsValue) {
+pub fn boot(attributes: JsValue, exports: JsValue, loader: JsValue) {
+    #[cfg(feature = "dialog")]
     courier::start(&exports);
-    let entries = entries(&attributes);
+    #[cfg(not(feature = "dialog"))]
+    let _ = exports;
+    QUIET.with(|q| q.set(dom::get(&loader, "quiet").is_truthy()));
+    let init = dom::get(&loader, "init");
+    LOADER.with(|l| *l.borrow_mut() = loader);
+    let (source, entries) = if init.is_object() { (Source::Options, entries(&init)) } else { (Source::Attributes, entries(&attributes)) };
     if !entries.is_empty() {
-        mount(Source::Attributes, &entries);
+        mount(source, &entries);
     }
+    QUIET.with(|q| q.set(false));
 }
 
-/// `Platinum.init({ endpoint, lang, theme, position, accent, label, title, prompt, askEmail })`:
+/// `Platinum.init({ endpoint, lang, theme, position, accent, label, title, prompt, askEmail, launcher })`:
 /// mounts the widget, replacing one already mounted.
 #[wasm_bindgen]
 pub fn init(options: JsValue) {
@@ -120,12 +142,18 @@ fn mount(source: Source, entries: &[(String, String)]) {
         Ok(p) => p,
         Err(e) => return dom::report(&join(&[&e.message(), ". The widget is not shown."])),
     };
-    for warning in &parsed.warnings {
-        dom::warn(&warning.message());
+    if !QUIET.with(Cell::get) {
+        for warning in &parsed.warnings {
+            dom::warn(&warning.message());
+        }
     }
     let config = parsed.config;
-    let widget = Widget::new(config.lang.tag(), WIDGET_VERSION, config.ask_email);
-    let app = Rc::new(App { config, widget: RefCell::new(widget), view: RefCell::new(None) });
+    let app = Rc::new(App {
+        #[cfg(feature = "dialog")]
+        widget: RefCell::new(Widget::new(config.lang.tag(), WIDGET_VERSION, config.ask_email)),
+        config,
+        view: RefCell::new(None),
+    });
     let weak = Rc::downgrade(&app);
     // Listeners hold only a weak reference, so dropping the app drops the view and its listeners.
     let dispatcher: Rc<dyn Fn(Event)> = Rc::new(move |event| {
@@ -135,8 +163,11 @@ fn mount(source: Source, entries: &[(String, String)]) {
     });
     match View::mount(&app.config, dispatcher) {
         Ok(view) => {
-            let widget = app.widget.borrow().clone();
-            view.render(&widget, &widget);
+            #[cfg(feature = "dialog")]
+            {
+                let widget = app.widget.borrow().clone();
+                view.render(&widget, &widget);
+            }
             *app.view.borrow_mut() = Some(view);
             APP.with(|a| *a.borrow_mut() = Some(app));
         }
@@ -147,6 +178,20 @@ fn mount(source: Source, entries: &[(String, String)]) {
     }
 }
 
+/// The launcher's only answer to events: opening asks the loader for the whole widget.
+#[cfg(not(feature = "dialog"))]
+fn dispatch(_app: &Rc<App>, event: Event) {
+    if matches!(event, Event::Open | Event::Toggle) {
+        let upgrade = LOADER.with(|l| dom::get(&l.borrow(), "upgrade"));
+        if let Some(upgrade) = upgrade.dyn_ref::<js_sys::Function>()
+            && let Err(e) = upgrade.call0(&JsValue::UNDEFINED)
+        {
+            dom::report(&join(&["could not open the dialog: ", &dom::describe(&e)]));
+        }
+    }
+}
+
+#[cfg(feature = "dialog")]
 fn dispatch(app: &Rc<App>, event: Event) {
     let (before, now, command) = {
         let mut widget = app.widget.borrow_mut();
@@ -165,6 +210,7 @@ fn dispatch(app: &Rc<App>, event: Event) {
 }
 
 /// Tells the widget what became of a response; it acts only on the visitor's current one.
+#[cfg(feature = "dialog")]
 pub(crate) fn answered(event: Event) {
     with_app(|app| dispatch(app, event));
 }

@@ -7,18 +7,23 @@
 
 use crate::config::Config;
 use crate::i18n::Strings;
-use crate::id::uuid_v4;
-use crate::state::{Context, Event, Invalid, Phase, Widget};
-use crate::text::{decimal, join};
+use crate::state::Event;
+use crate::text::join;
+#[cfg(feature = "dialog")]
+use crate::{
+    id::uuid_v4,
+    state::{Context, Invalid, Phase, Widget},
+    text::decimal,
+};
+#[cfg(feature = "dialog")]
 use platinum_payload::{MAX_COMMENT_CHARS, Page, Viewport};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    CssStyleSheet, Document, Element, HtmlElement, HtmlInputElement, ShadowRoot,
-    ShadowRootInit, ShadowRootMode, Window,
-};
+use web_sys::{CssStyleSheet, Document, Element, ShadowRoot, ShadowRootInit, ShadowRootMode, Window};
+#[cfg(feature = "dialog")]
+use web_sys::{HtmlElement, HtmlInputElement};
 
 /// The custom element that hosts the widget's shadow root.
 pub const HOST_TAG: &str = "platinum-feedback";
@@ -87,7 +92,7 @@ extern "C" {
 
 /// `target[key]`; `undefined` if reading it threw.
 #[inline(never)]
-fn get(target: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(target: &JsValue, key: &str) -> JsValue {
     reflect_get(target, key).unwrap_or_default()
 }
 
@@ -125,6 +130,7 @@ pub fn remove_hosts(window: &Window) {
 }
 
 /// Gathers the page facts a response carries, with a fresh id.
+#[cfg(feature = "dialog")]
 fn context(window: &Window, document: &Document, honeypot: &HtmlInputElement) -> Result<Context, DomError> {
     let mut bytes = [0u8; 16];
     let crypto: web_sys::Crypto = reflect_get(window, "crypto").doing("reach crypto")?.unchecked_into();
@@ -174,7 +180,7 @@ const RADIOS: usize = 24;
 /// The widget's structure, in document order; text is filled in afterwards with `textContent`.
 const NODES: [Node; 24] = [
     Node { parent: ROOT, tag: "div", class: "w", attrs: &[] },
-    Node { parent: 0, tag: "button", class: "launcher", attrs: &[("type", "button"), ("id", "pt-launcher"), ("aria-haspopup", "dialog"), ("aria-expanded", "false"), ("aria-controls", "pt-dialog")] },
+    Node { parent: 0, tag: "button", class: "launcher", attrs: &[("type", "button"), ("id", "pt-launcher"), ("aria-haspopup", "dialog"), ("aria-expanded", "false")] },
     Node { parent: 0, tag: "div", class: "dialog", attrs: &[("id", "pt-dialog"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "pt-title"), ("hidden", "")] },
     Node { parent: DIALOG, tag: "div", class: "head", attrs: &[] },
     Node { parent: 3, tag: "h2", class: "", attrs: &[("id", "pt-title")] },
@@ -200,7 +206,7 @@ const NODES: [Node; 24] = [
     Node { parent: DIALOG, tag: "button", class: "primary done", attrs: &[("type", "button"), ("id", "pt-done"), ("hidden", "")] },
 ];
 
-const _: () = assert!(MAX_COMMENT_CHARS == 5000, "update the textarea's maxlength in NODES");
+const _: () = assert!(platinum_payload::MAX_COMMENT_CHARS == 5000, "update the textarea's maxlength in NODES");
 const RADIO_IDS: [&str; 5] = ["pt-r1", "pt-r2", "pt-r3", "pt-r4", "pt-r5"];
 const DIGITS: [&str; 5] = ["1", "2", "3", "4", "5"];
 
@@ -219,6 +225,8 @@ fn create(document: &Document, parent: &web_sys::Node, tag: &str, class: &str, a
 }
 
 /// What the event handlers need: the elements and where events go.
+// The launcher build has only the launcher: what the dialog needs goes unused there.
+#[cfg_attr(not(feature = "dialog"), allow(dead_code))]
 struct Parts {
     window: Window,
     document: Document,
@@ -245,7 +253,17 @@ pub struct View {
 }
 
 /// The event kinds the widget handles.
+#[cfg(feature = "dialog")]
 const KINDS: [&str; 5] = ["click", "change", "input", "submit", "keydown"];
+/// The launcher alone handles clicks.
+#[cfg(not(feature = "dialog"))]
+const KINDS: [&str; 1] = ["click"];
+
+/// How many of [`NODES`] this build makes: the launcher build stops after the launcher.
+#[cfg(feature = "dialog")]
+const BUILT: usize = NODES.len();
+#[cfg(not(feature = "dialog"))]
+const BUILT: usize = LAUNCHER + 1;
 
 /// One listener on the shadow root for every kind in [`KINDS`], delegated by target id;
 /// dropping it takes it off again. One closure for all kinds keeps the wasm smaller than a
@@ -290,11 +308,12 @@ impl View {
         root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
 
         let mut els: Vec<Element> = Vec::with_capacity(NODES.len() + 20);
-        for node in &NODES {
+        for node in &NODES[..BUILT] {
             let parent: &web_sys::Node = if node.parent == ROOT { &root } else { &els[node.parent] };
             let el = create(&document, parent, node.tag, node.class, node.attrs)?;
             els.push(el);
         }
+        #[cfg(feature = "dialog")]
         for i in 0..RADIO_IDS.len() {
             let scale = els[SCALE].clone();
             let radio = create(&document, &scale, "input", "", &[("type", "radio"), ("name", "rating"), ("id", RADIO_IDS[i]), ("value", DIGITS[i])])?;
@@ -303,8 +322,25 @@ impl View {
             create(&document, &label, "span", "", &[])?.set_text_content(Some(strings.ratings[i]));
             els.push(radio);
         }
-        let texts: [(usize, &str); 8] = [
-            (LAUNCHER, &config.label),
+        els[LAUNCHER].toggle_attribute_with_force("hidden", !config.launcher).doing("set an attribute")?;
+        els[LAUNCHER].set_text_content(Some(&config.label));
+        let lang: &str = config.lang.tag();
+        els[0].set_attribute("lang", lang).doing("set an attribute")?;
+        #[cfg(feature = "dialog")]
+        Self::fill(&els, config, strings)?;
+
+        body.append_child(&host).doing("add the widget to <body>")?;
+
+        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host });
+        let listener = Listener::new(&parts)?;
+        Ok(View { parts, _listener: listener })
+    }
+
+    /// Puts the dialog's text in place.
+    #[cfg(feature = "dialog")]
+    fn fill(els: &[Element], config: &Config, strings: &Strings) -> Result<(), DomError> {
+        els[LAUNCHER].set_attribute("aria-controls", "pt-dialog").doing("set an attribute")?;
+        let texts: [(usize, &str); 7] = [
             (TITLE, &config.title),
             (CLOSE, "×"),
             (PROMPT, &config.prompt),
@@ -318,28 +354,30 @@ impl View {
         }
         els[CLOSE].set_attribute("aria-label", strings.close).doing("set an attribute")?;
         els[EMAIL_BOX].toggle_attribute_with_force("hidden", !config.ask_email).doing("set an attribute")?;
-        els[LAUNCHER].toggle_attribute_with_force("hidden", !config.launcher).doing("set an attribute")?;
-        let lang: &str = config.lang.tag();
-        els[0].set_attribute("lang", lang).doing("set an attribute")?;
-
-        body.append_child(&host).doing("add the widget to <body>")?;
-
-        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host });
-        let listener = Listener::new(&parts)?;
-        Ok(View { parts, _listener: listener })
+        Ok(())
     }
 
     /// Updates the DOM to show `now`; `before` tells which focus moves are due.
+    #[cfg(feature = "dialog")]
     pub fn render(&self, before: &Widget, now: &Widget) {
         self.parts.render(before, now);
     }
 }
 
 impl Parts {
+    #[cfg(feature = "dialog")]
     fn el<T: JsCast>(&self, index: usize) -> &T {
         self.els[index].unchecked_ref()
     }
 
+    #[cfg(not(feature = "dialog"))]
+    fn handle(&self, e: &web_sys::Event) {
+        if object(e, "target").is_some_and(|t| text(&t, "id") == "pt-launcher") {
+            (self.dispatch)(Event::Toggle);
+        }
+    }
+
+    #[cfg(feature = "dialog")]
     fn handle(&self, e: &web_sys::Event) {
         let Some(target) = object(e, "target") else { return };
         let id = text(&target, "id");
@@ -369,6 +407,7 @@ impl Parts {
     }
 
     /// Escape closes; Tab and Shift+Tab cycle inside the open dialog.
+    #[cfg(feature = "dialog")]
     fn key(&self, e: &web_sys::Event) -> Option<Event> {
         // Only "keydown" events reach here.
         if !self.open.get() {
@@ -400,6 +439,7 @@ impl Parts {
         }
     }
 
+    #[cfg(feature = "dialog")]
     fn render(&self, before: &Widget, now: &Widget) {
         let s = self.strings;
         let launcher: &Element = self.el(LAUNCHER);
@@ -465,7 +505,10 @@ impl Parts {
         // Focus follows what the visitor needs next.
         let was_finished = matches!(before.phase, Phase::Thanked | Phase::Saved | Phase::Refused);
         if now.open && !before.open {
-            self.opener.set(self.document.active_element().filter(|el| *el != self.host));
+            // Nothing focused (the body) counts as the launcher: it is what the whole widget
+            // replaced when it took over from the launcher build on a click.
+            let body = object(&self.document, "body");
+            self.opener.set(self.document.active_element().filter(|el| *el != self.host && body.as_ref() != Some(el.as_ref())));
         }
         let _ = if now.open && (!before.open || (finished && !was_finished)) {
             if finished { done.focus() } else { self.rating_stop().focus() }
@@ -485,6 +528,7 @@ impl Parts {
     }
 
     /// The radio that takes focus: the chosen one, else the first.
+    #[cfg(feature = "dialog")]
     fn rating_stop(&self) -> &HtmlElement {
         let radios = &self.els[RADIOS..];
         let checked = radios.iter().position(|r| get(r, "checked").as_bool() == Some(true));

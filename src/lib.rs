@@ -4,6 +4,15 @@
 //! dependency and is tested natively. On `wasm32` the `dom` module renders the state inside a
 //! Shadow DOM, `courier` delivers responses through `courier.js` on the core's decisions, and
 //! `api` holds the entry points JavaScript calls.
+//!
+//! The crate builds twice for the browser. Without the `dialog` feature it is the launcher: the
+//! configuration, the launcher button and what decides when to open, which every page downloads
+//! first. With it (the default) it is the whole widget, which the loader fetches only when a
+//! visitor opens the dialog or has responses waiting, and which then takes over from the launcher.
+
+// The launcher build leaves the dialog's parts of the core unused by design; the full build,
+// which every native test compiles, still reports real dead code.
+#![cfg_attr(not(feature = "dialog"), allow(dead_code))]
 
 pub mod config;
 pub mod i18n;
@@ -16,7 +25,7 @@ pub mod text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "dialog"))]
 pub mod courier;
 #[cfg(target_arch = "wasm32")]
 pub mod dom;

@@ -10,13 +10,22 @@ use crate::text::join;
 const LIGHT: &str = "--bg:#ffffff;--fg:#111827;--muted:#4b5563;--line:#6b7280;--field:#ffffff;--err:#b91c1c;";
 const DARK: &str = "--bg:#1f2937;--fg:#f9fafb;--muted:#d1d5db;--line:#9ca3af;--field:#111827;--err:#fca5a5;";
 
-const BASE: &str = "
+/// What the launcher needs: every page with the widget downloads it.
+const LAUNCHER: &str = "
 :host{all:initial!important;display:block!important;position:fixed!important;inset:auto!important;width:0!important;height:0!important;margin:0!important;padding:0!important;border:0!important;z-index:2147483000!important;contain:none!important}
 *,*::before,*::after{box-sizing:border-box}
 [hidden]{display:none!important}
 .w{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg)}
 button,input,textarea{font:inherit;color:inherit;margin:0}
 .launcher{position:fixed;display:inline-flex;align-items:center;gap:6px;padding:10px 16px;border:0;border-radius:999px;background:var(--accent);color:var(--on-accent);font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}
+:focus{outline:none}
+:focus-visible,.scale input:focus-visible+label{outline:3px solid var(--focus);outline-offset:2px}
+@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
+";
+
+/// The dialog's look, shipped with the dialog's code, fetched when a visitor opens it.
+#[cfg(feature = "dialog")]
+const DIALOG: &str = "
 .dialog{position:fixed;width:min(380px,calc(100vw - 32px));max-height:calc(100vh - 100px);overflow:auto;padding:18px;border-radius:12px;background:var(--bg);color:var(--fg);border:1px solid var(--line);box-shadow:0 12px 40px rgba(0,0,0,.3);animation:rise .16s ease-out}
 @keyframes rise{from{opacity:0;transform:translateY(8px)}to{opacity:1;transform:none}}
 .head{display:flex;align-items:flex-start;justify-content:space-between;gap:8px;margin:0 0 12px}
@@ -42,10 +51,7 @@ textarea{min-height:96px;resize:vertical}
 .error{color:var(--err);font-weight:600}
 .done{display:block;margin:14px 0 0 auto}
 .trap{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-:focus{outline:none}
-:focus-visible,.scale input:focus-visible+label{outline:3px solid var(--focus);outline-offset:2px}
 @media (max-width:480px){.dialog{left:8px!important;right:8px!important;bottom:8px!important;top:auto!important;width:auto;max-height:calc(100vh - 16px)}}
-@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
 @media (forced-colors:active){.scale input:checked+label{outline:3px solid Highlight}}
 ";
 
@@ -65,7 +71,9 @@ pub fn stylesheet(config: &Config) -> String {
         Theme::Auto => (LIGHT, "", ""),
     };
     join(&[
-        BASE,
+        LAUNCHER,
+        #[cfg(feature = "dialog")]
+        DIALOG,
         ".w{",
         light,
         dark,
@@ -77,11 +85,9 @@ pub fn stylesheet(config: &Config) -> String {
         vertical,
         ":16px;",
         horizontal,
-        ":16px}.dialog{",
-        vertical,
-        ":68px;",
-        horizontal,
         ":16px}",
+        #[cfg(feature = "dialog")]
+        &join(&[".dialog{", vertical, ":68px;", horizontal, ":16px}"]),
     ])
 }
 

@@ -1,6 +1,8 @@
 /*! Platinum feedback widget loader. https://github.com/platinum-feedback/platinum */
 // Reads its own <script> tag, waits until the page has loaded and the browser is idle, then loads
-// the WebAssembly widget from beside itself. It defines one global, window.Platinum, and never throws.
+// the launcher from beside itself. The whole widget (the dialog and delivery) is fetched when a
+// visitor opens it, or at once when responses from earlier pages still wait to be sent, and takes
+// over from the launcher. It defines one global, window.Platinum, and never throws.
 (function (w, d) {
   "use strict";
   if (w.Platinum) return; // loaded twice: the first copy runs the widget
@@ -10,11 +12,16 @@
   var data = (script && script.dataset) || {};
   var named = false; // a data-* attribute or an init call: the owner said where to send
   for (var k in data) attrs[k] = data[k], named = true;
-  var wasm = null;
+  var wasm = null; // the module the API's calls go to; null while one loads
+  var whole = null; // the whole widget's module, once it is on its way
+  var options; // the last init call's options: the whole widget takes over with them
   var queue = [];
   var dead = false;
+  function say(text, e) {
+    console.error("[platinum] " + text + (e ? e.message || e : ""));
+  }
   function fail(e) {
-    console.error("[platinum] internal error, the widget stops: " + (e && e.message || e));
+    say("internal error, the widget stops: ", e);
     // A trapped wasm instance cannot be trusted again: take the widget off the page.
     dead = true;
     var host = d.querySelector("platinum-feedback");
@@ -34,22 +41,68 @@
   });
   var api = (w.Platinum = { version: "__VERSION__" });
   ["init", "open", "close", "destroy"].forEach(function (name) {
-    api[name] = function (options) { if (name == "init") named = true; call(name, options); };
+    api[name] = function (arg) {
+      if (name == "init") named = true, options = arg;
+      call(name, arg);
+    };
   });
-  function load() {
-    import(base + "__GLUE__")
-      .then(function (m) {
-        return m.default({ module_or_path: base + "__WASM__" }).then(function () {
-          wasm = m;
-          // The widget's exports go along: delivery asks the Rust core for its decisions through them.
-          try { m.boot(attrs, m); } catch (e) { fail(e); }
-          while (queue.length) call.apply(null, queue.shift());
-          // The page has loaded and idled: an owner who forgot both would otherwise see nothing.
-          if (!named) console.error("[platinum] no widget: the script tag has no data-endpoint and Platinum.init({ endpoint }) was not called by page load");
-        });
-      })
-      .catch(function (e) { console.error("[platinum] could not load the widget from " + base + ": " + (e && e.message || e)); });
+  function module(glue, file) {
+    return import(base + glue).then(function (m) {
+      return m.default({ module_or_path: base + file }).then(function () { return m; });
+    });
   }
+  function fetchWhole() {
+    return whole || (whole = module("__GLUE__", "__WASM__"));
+  }
+  // Boots a module and sends it what was called meanwhile; `how` is what the launcher handed over.
+  function run(m, how) {
+    // The widget's exports go along: delivery asks the Rust core for its decisions through them.
+    try { m.boot(attrs, m, how); } catch (e) { return fail(e); }
+    wasm = m;
+    while (queue.length) call.apply(null, queue.shift());
+  }
+  // The launcher was asked to open: the whole widget replaces it and opens.
+  function upgrade() {
+    var launcher = wasm;
+    if (!launcher) return;
+    wasm = null;
+    queue.unshift(["open"]);
+    fetchWhole().then(
+      function (m) {
+        try { launcher.destroy(); } catch (e) {}
+        run(m, { quiet: true, init: options });
+      },
+      function (e) {
+        // Nothing changes for the visitor but that it did not open: the next try fetches again.
+        whole = null;
+        queue.shift();
+        wasm = launcher;
+        while (queue.length) call.apply(null, queue.shift());
+        say("could not load the feedback dialog from " + base + ": ", e);
+      },
+    );
+  }
+  function waiting() {
+    try {
+      for (var i = 0; i < localStorage.length; i++) if (localStorage.key(i).indexOf("platinum:outbox:") === 0) return true;
+    } catch (e) {}
+  }
+  function load() {
+    // Responses from earlier pages wait: only the whole widget delivers them.
+    (waiting() ? fetchWhole() : module("__LAUNCHER_GLUE__", "__LAUNCHER_WASM__"))
+      .then(function (m) {
+        run(m, { upgrade: upgrade });
+        // The page has loaded and idled: an owner who forgot both would otherwise see nothing.
+        if (!named) say("no widget: the script tag has no data-endpoint and Platinum.init({ endpoint }) was not called by page load");
+      })
+      .catch(function (e) { say("could not load the widget from " + base + ": ", e); });
+  }
+  // A pointer over the launcher or focus on it announces a visitor about to open it.
+  ["pointerover", "focusin"].forEach(function (kind) {
+    d.addEventListener(kind, function (e) {
+      if (wasm && !whole && (e.target || {}).localName == "platinum-feedback") fetchWhole().catch(function () { whole = null; });
+    }, { passive: true });
+  });
   function idle() {
     if (w.requestIdleCallback) w.requestIdleCallback(load, { timeout: 2000 });
     else setTimeout(load, 1);

@@ -93,7 +93,8 @@ async function visit(path = "/", contextOptions = {}) {
 
 /** Rates, writes `comment` and presses Send, as a visitor does. */
 async function send(page, comment, rating = 2) {
-  if ((await page.locator("#pt-dialog").getAttribute("hidden")) !== null) await page.locator("#pt-launcher").click();
+  // Until the dialog is opened once, its code is not on the page.
+  if (!(await page.locator("#pt-dialog").isVisible())) await page.locator("#pt-launcher").click();
   await page.locator(`label[for="pt-r${rating}"]`).click();
   await page.locator("#pt-comment").fill(comment);
   await page.locator("#pt-send").click();

@@ -60,7 +60,8 @@ test("keyboard: rate with arrows, write, send, thanked, Escape returns to the la
   const keysBefore = await page.evaluate(() => Object.keys(window));
   await page.locator("#pt-launcher").focus();
   await page.keyboard.press("Enter");
-  assert.equal(await page.locator("#pt-dialog").isVisible(), true);
+  // The dialog's code arrives when the visitor opens it.
+  await page.locator("#pt-dialog").waitFor({ state: "visible" });
   assert.equal(await page.evaluate(() => document.querySelector("platinum-feedback").shadowRoot.activeElement.id), "pt-r1", "focus moves into the dialog");
   await page.keyboard.press("ArrowRight"); // 2
   await page.keyboard.press("ArrowRight"); // 3

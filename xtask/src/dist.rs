@@ -87,13 +87,66 @@ fn rename_in_glue(glue: &str, map: &str) -> Result<String> {
     Ok(glue.replace(&key, "\"a\""))
 }
 
-/// Builds the release widget into `dist/` and returns the shipped files, loader first.
+/// Where the whole widget's files start their names; the launcher's start with [`LAUNCHER`].
+pub const WIDGET: &str = "platinum";
+/// The launcher build's name: what every page downloads first, beside the loader.
+pub const LAUNCHER: &str = "launcher";
+
+/// One wasm build of the widget crate, minified and named by content.
+struct Module {
+    glue_name: String,
+    glue: Vec<u8>,
+    wasm_name: String,
+    wasm: Vec<u8>,
+}
+
+/// Builds the release widget into `dist/` and returns the shipped files: the loader, then the
+/// launcher's glue and wasm (the first download), then the whole widget's (fetched on opening).
 pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     tools::ensure_nightly_wasm()?;
     tools::ensure_wasm_bindgen(root)?;
     let tools_dir = root.join("xtask");
     tools::npm_ci(&tools_dir)?;
 
+    let launcher = module(root, LAUNCHER, false, "default, boot, init, open, close, destroy")?;
+    let widget = module(root, WIDGET, true, "default, boot, init, open, close, destroy, outcome, tried, pause, keeps, reported")?;
+
+    let staging = root.join("target/wasm-bindgen");
+    let source = String::from_utf8(read(&root.join("www").join(LOADER))?).map_err(|_| "www/feedback.js is not UTF-8")?;
+    let loader = source
+        .replace("__VERSION__", env!("CARGO_PKG_VERSION"))
+        .replace("__LAUNCHER_GLUE__", &launcher.glue_name)
+        .replace("__LAUNCHER_WASM__", &launcher.wasm_name)
+        .replace("__GLUE__", &widget.glue_name)
+        .replace("__WASM__", &widget.wasm_name);
+    let loader_src = staging.join(LOADER);
+    write(&loader_src, loader.as_bytes())?;
+    let loader = minify(&tools_dir, &loader_src, false)?;
+
+    let dist = root.join("dist");
+    let _ = fs::remove_dir_all(&dist);
+    fs::create_dir_all(&dist).map_err(|e| format!("could not create dist/: {e}"))?;
+    let files = [
+        (LOADER, &loader),
+        (launcher.glue_name.as_str(), &launcher.glue),
+        (launcher.wasm_name.as_str(), &launcher.wasm),
+        (widget.glue_name.as_str(), &widget.glue),
+        (widget.wasm_name.as_str(), &widget.wasm),
+    ];
+    let mut paths = Vec::new();
+    for (name, bytes) in files {
+        let path = dist.join(name);
+        write(&path, bytes)?;
+        paths.push(path);
+    }
+    println!("built dist/: {}", paths.iter().filter_map(|p| p.file_name()?.to_str()).collect::<Vec<_>>().join(", "));
+    Ok(paths)
+}
+
+/// Builds the crate for the browser with or without the `dialog` feature; `exports` are the
+/// names the loader calls, the only ones the minified glue keeps.
+fn module(root: &Path, name: &str, dialog: bool, exports: &str) -> Result<Module> {
+    let tools_dir = root.join("xtask");
     // The shipped build recompiles std for size and turns panics into a bare trap: the panic
     // machinery and its messages would otherwise cost visitors several KB.
     let target = root.join("target");
@@ -116,10 +169,12 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
             .env("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"))
             .arg(format!("+{}", tools::WIDGET_TOOLCHAIN))
             .args(["build", "--profile", "wasm-release", "--target", "wasm32-unknown-unknown"])
-            .args(["--package", "platinum-widget", "-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size", "--target-dir"])
+            .args(["--package", "platinum-widget", "-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size"])
+            .args(if dialog { &[][..] } else { &["--no-default-features"][..] })
+            .arg("--target-dir")
             .arg(target.join("size")),
     )?;
-    let staging = target.join("wasm-bindgen");
+    let staging = target.join("wasm-bindgen").join(name);
     let _ = fs::remove_dir_all(&staging);
     run_cmd(Command::new("wasm-bindgen").args(["--target", "web", "--no-typescript", "--remove-name-section", "--remove-producers-section", "--out-dir"]).arg(&staging).arg(
         target.join("size/wasm32-unknown-unknown/wasm-release/platinum_widget.wasm"),
@@ -148,30 +203,9 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     // Bundling from an entry that re-exports only what the loader calls lets the minifier drop
     // the rest of the glue (the synchronous initialiser and its helpers).
     let entry = staging.join("entry.js");
-    write(&entry, b"export { default, boot, init, open, close, destroy, outcome, tried, pause, keeps, reported } from './platinum_widget.js';\n")?;
+    write(&entry, format!("export {{ {exports} }} from './platinum_widget.js';\n").as_bytes())?;
     let glue = minify(&tools_dir, &entry, true)?;
-    let wasm_name = format!("platinum-{}.wasm", content_hash(&wasm));
-    let glue_name = format!("platinum-{}.js", content_hash(&glue));
-
-    let source = String::from_utf8(read(&root.join("www").join(LOADER))?).map_err(|_| "www/feedback.js is not UTF-8")?;
-    let loader = source
-        .replace("__VERSION__", env!("CARGO_PKG_VERSION"))
-        .replace("__GLUE__", &glue_name)
-        .replace("__WASM__", &wasm_name);
-    let loader_src = staging.join(LOADER);
-    write(&loader_src, loader.as_bytes())?;
-    let loader = minify(&tools_dir, &loader_src, false)?;
-
-    let dist = root.join("dist");
-    let _ = fs::remove_dir_all(&dist);
-    fs::create_dir_all(&dist).map_err(|e| format!("could not create dist/: {e}"))?;
-    let files = [(LOADER, loader), (glue_name.as_str(), glue), (wasm_name.as_str(), wasm)];
-    let mut paths = Vec::new();
-    for (name, bytes) in files {
-        let path = dist.join(name);
-        write(&path, &bytes)?;
-        paths.push(path);
-    }
-    println!("built dist/: {}", paths.iter().filter_map(|p| p.file_name()?.to_str()).collect::<Vec<_>>().join(", "));
-    Ok(paths)
+    let wasm_name = format!("{name}-{}.wasm", content_hash(&wasm));
+    let glue_name = format!("{name}-{}.js", content_hash(&glue));
+    Ok(Module { glue_name, glue, wasm_name, wasm })
 }

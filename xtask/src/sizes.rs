@@ -5,11 +5,19 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// Everything a visitor downloads (loader + glue + wasm), gzip -9, must stay within this
-/// (30 KB, read strictly as 30,000 bytes).
+/// Everything a visitor downloads first (the loader and the launcher's glue and wasm), gzip -9,
+/// must stay within this (30 KB, read strictly as 30,000 bytes).
 pub const BUDGET_GZIP_BYTES: usize = 30_000;
+/// What opening the dialog fetches on top (the whole widget's glue and wasm), gzip -9: the same
+/// bound, so a visitor who opens it waits for at most one more first download's worth.
+pub const ON_OPEN_BUDGET_GZIP_BYTES: usize = 30_000;
 /// The loader, minified, must stay within this.
-pub const LOADER_BUDGET_BYTES: usize = 1536;
+pub const LOADER_BUDGET_BYTES: usize = 2560;
+
+/// Whether a shipped file is fetched only when the dialog opens (or responses wait to be sent).
+fn on_open(name: &str) -> bool {
+    name.starts_with(crate::dist::WIDGET)
+}
 
 /// Raw, gzip -9 and brotli (best) sizes of one file.
 pub struct Size {
@@ -58,22 +66,30 @@ pub fn print(files: &[PathBuf]) -> Result {
     for s in &sizes {
         println!("{:<28} {:>9} {:>9} {:>9}", s.name, s.raw, s.gzip, s.brotli);
     }
-    let sum = |f: fn(&Size) -> usize| sizes.iter().map(f).sum::<usize>();
-    println!("{:<28} {:>9} {:>9} {:>9}", "total", sum(|s| s.raw), sum(|s| s.gzip), sum(|s| s.brotli));
+    for (label, later) in [("first download", false), ("on opening", true)] {
+        let sum = |f: fn(&Size) -> usize| sizes.iter().filter(|s| on_open(&s.name) == later).map(f).sum::<usize>();
+        println!("{label:<28} {:>9} {:>9} {:>9}", sum(|s| s.raw), sum(|s| s.gzip), sum(|s| s.brotli));
+    }
     Ok(())
 }
 
 /// Fails when the shipped files exceed the size budget.
 pub fn check_budget(files: &[PathBuf]) -> Result {
     let sizes = files.iter().map(|f| measure(f)).collect::<Result<Vec<_>>>()?;
-    let total: usize = sizes.iter().map(|s| s.gzip).sum();
+    let total: usize = sizes.iter().filter(|s| !on_open(&s.name)).map(|s| s.gzip).sum();
     if total > BUDGET_GZIP_BYTES {
-        return Err(format!("the widget is {total} bytes gzip -9, over the {BUDGET_GZIP_BYTES}-byte budget"));
+        return Err(format!("the first download is {total} bytes gzip -9, over the {BUDGET_GZIP_BYTES}-byte budget"));
+    }
+    let later: usize = sizes.iter().filter(|s| on_open(&s.name)).map(|s| s.gzip).sum();
+    if later > ON_OPEN_BUDGET_GZIP_BYTES {
+        return Err(format!("opening the dialog fetches {later} bytes gzip -9, over its {ON_OPEN_BUDGET_GZIP_BYTES}-byte budget"));
     }
     if let Some(loader) = sizes.iter().find(|s| s.name == crate::dist::LOADER)
         && loader.raw > LOADER_BUDGET_BYTES {
             return Err(format!("the loader is {} bytes minified, over its {LOADER_BUDGET_BYTES}-byte budget", loader.raw));
         }
-    println!("size budget: {total} of {BUDGET_GZIP_BYTES} bytes gzip -9 (loader within {LOADER_BUDGET_BYTES} bytes): ok");
+    println!(
+        "size budget: first download {total} of {BUDGET_GZIP_BYTES} bytes gzip -9, on opening {later} of {ON_OPEN_BUDGET_GZIP_BYTES} (loader within {LOADER_BUDGET_BYTES} bytes): ok"
+    );
     Ok(())
 }
