@@ -211,6 +211,13 @@ pub enum ConfigWarning {
         /// The limit.
         max: usize,
     },
+    /// A value, list item or entry that was not usable and has no default: it is left out.
+    LeftOut {
+        /// The key (or member, or metadata entry) as the owner wrote it.
+        key: String,
+        /// What is wrong with it, in words.
+        why: String,
+    },
     /// A key the widget does not know, likely a typo.
     Unknown {
         /// The key as the owner wrote it.
@@ -253,6 +260,7 @@ impl ConfigWarning {
             ConfigWarning::TooLong { key, got, max } => {
                 join(&[key, " is ", &decimal(*got), " characters; at most ", &decimal(*max), " fit. Using the default text."])
             }
+            ConfigWarning::LeftOut { key, why } => join(&[key, " is left out: ", why, "."]),
             ConfigWarning::Unknown { key, known } => join(&[key, " is not a Platinum option and is ignored; known: ", known, "."]),
         }
     }

@@ -7,6 +7,8 @@
 
 pub mod config;
 pub mod i18n;
+pub mod identity;
+pub mod metadata;
 pub mod state;
 pub mod id;
 pub mod outbox;
