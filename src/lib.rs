@@ -12,9 +12,13 @@ pub mod metadata;
 pub mod state;
 pub mod id;
 pub mod outbox;
+pub mod pacing;
+pub mod question;
 pub mod retry;
 pub mod style;
+pub mod target;
 pub mod text;
+pub mod trigger;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

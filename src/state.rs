@@ -126,6 +126,8 @@ pub struct Widget {
     pub invalid: Option<Invalid>,
     /// The response last handed out for delivery; kept so a retry reuses its id.
     pending: Option<Feedback>,
+    /// Whether a response was handed out for delivery on this page.
+    sent_here: bool,
     locale: &'static str,
     widget_version: &'static str,
     ask_email: bool,
@@ -142,10 +144,17 @@ impl Widget {
             email: String::new(),
             invalid: None,
             pending: None,
+            sent_here: false,
             locale,
             widget_version,
             ask_email,
         }
+    }
+
+    /// Whether the visitor sent a response from this page, whatever became of it; triggers leave
+    /// such a page alone.
+    pub fn answered(&self) -> bool {
+        self.sent_here
     }
 
     /// Whether the form's fields can be changed now.
@@ -250,6 +259,7 @@ impl Widget {
             self.pending = Some(feedback);
         }
         self.phase = Phase::Sending;
+        self.sent_here = true;
         self.pending.clone().map(Command::Deliver)
     }
 
