@@ -6,6 +6,7 @@
 //! `api` holds the entry points JavaScript calls.
 
 pub mod config;
+pub mod draft;
 pub mod i18n;
 pub mod identity;
 pub mod metadata;
