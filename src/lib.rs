@@ -1,7 +1,8 @@
 //! Platinum: a feedback widget that asks "How are we doing?" and "How can we get better?".
 //!
-//! The pure core (`config`, `i18n`, `state`, `retry`, `outbox`, `style`, `id`, `text`) has no browser
-//! dependency and is tested natively. On `wasm32` the `dom` module renders the state inside a
+//! The pure core (`config`, `i18n`, `question`, `identity`, `metadata`, `target`, `state`, `draft`,
+//! `trigger`, `pacing`, `retry`, `outbox`, `style`, `id`, `text`) has no browser dependency and is
+//! tested natively. On `wasm32` the `dom` module renders the state inside a
 //! Shadow DOM, `courier` delivers responses through `courier.js` on the core's decisions, and
 //! `api` holds the entry points JavaScript calls.
 
