@@ -5,7 +5,13 @@
 //! render); any other bad value is a [`ConfigWarning`] and its default is used.
 
 use crate::i18n::{Lang, Strings};
+use crate::identity::Identity;
+use crate::pacing::{DEFAULT_COOLDOWN_DAYS, EVERYONE, MAX_COOLDOWN_DAYS, parse_share};
+use crate::question::{Prompt, question};
+use crate::target::{BadPattern, MAX_PATTERN_CHARS, patterns};
 use crate::text::{decimal, join};
+use crate::trigger::{MAX_AFTER_S, MAX_VISIT, Triggers};
+use platinum_payload::Scale;
 use std::fmt;
 
 /// Most characters accepted for an owner's text override (label, title, prompt).
@@ -51,9 +57,27 @@ const TITLE: Key = Key::new("title", "data-title");
 const PROMPT: Key = Key::new("prompt", "data-prompt");
 const ASK_EMAIL: Key = Key::new("askEmail", "data-ask-email");
 const LAUNCHER: Key = Key::new("launcher", "data-launcher");
+const SCALE: Key = Key::new("scale", "data-scale");
+const PROMPT_LOW: Key = Key::new("promptLow", "data-prompt-low");
+const PROMPT_HIGH: Key = Key::new("promptHigh", "data-prompt-high");
+const USER_ID: Key = Key::new("userId", "data-user-id");
+const USER_EMAIL: Key = Key::new("userEmail", "data-user-email");
+const USER_NAME: Key = Key::new("userName", "data-user-name");
+const SHOW_ON: Key = Key::new("showOn", "data-show-on");
+const HIDE_ON: Key = Key::new("hideOn", "data-hide-on");
+const SAMPLE: Key = Key::new("sample", "data-sample");
+const COOLDOWN: Key = Key::new("cooldown", "data-cooldown");
+const TRIGGER_AFTER: Key = Key::new("triggerAfter", "data-trigger-after");
+const TRIGGER_SCROLL: Key = Key::new("triggerScroll", "data-trigger-scroll");
+const TRIGGER_EXIT: Key = Key::new("triggerExit", "data-trigger-exit");
+const TRIGGER_VISIT: Key = Key::new("triggerVisit", "data-trigger-visit");
 
 /// Every key the widget reads; the names are those of `HTMLElement.dataset` and `Platinum.init`.
-pub const KEYS: [Key; 10] = [ENDPOINT, LANG, THEME, POSITION, ACCENT, LABEL, TITLE, PROMPT, ASK_EMAIL, LAUNCHER];
+pub const KEYS: [Key; 24] = [
+    ENDPOINT, LANG, THEME, POSITION, ACCENT, LABEL, TITLE, PROMPT, ASK_EMAIL, LAUNCHER, SCALE, PROMPT_LOW, PROMPT_HIGH,
+    USER_ID, USER_EMAIL, USER_NAME, SHOW_ON, HIDE_ON, SAMPLE, COOLDOWN, TRIGGER_AFTER, TRIGGER_SCROLL, TRIGGER_EXIT,
+    TRIGGER_VISIT,
+];
 
 /// Colour scheme of the widget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,10 +180,28 @@ pub struct Config {
     pub accent: Accent,
     /// Launcher text.
     pub label: String,
-    /// Dialog title.
+    /// Dialog title; by default the scale's question.
     pub title: String,
-    /// Text box label.
+    /// Text box label before a rating and after one in the middle.
     pub prompt: String,
+    /// Text box label after a low rating.
+    pub prompt_low: String,
+    /// Text box label after a high rating.
+    pub prompt_high: String,
+    /// The rating scale asked on.
+    pub scale: Scale,
+    /// The signed-in visitor, as far as the owner named them.
+    pub identity: Identity,
+    /// Path patterns the widget shows on; empty for every page (see [`crate::target::shown`]).
+    pub show_on: Vec<String>,
+    /// Path patterns the widget never shows on.
+    pub hide_on: Vec<String>,
+    /// Share of visitors triggers may ask, in parts per 10,000.
+    pub sample: u16,
+    /// Days after answering or dismissing before a trigger asks the same visitor again.
+    pub cooldown_days: u16,
+    /// When the dialog opens by itself.
+    pub triggers: Triggers,
     /// Whether to offer the email field.
     pub ask_email: bool,
     /// Whether the launcher button shows; without it (`data-launcher="none"`) the dialog opens
@@ -211,6 +253,13 @@ pub enum ConfigWarning {
         /// The limit.
         max: usize,
     },
+    /// A value, list item or entry that was not usable and has no default: it is left out.
+    LeftOut {
+        /// The key (or member, or metadata entry) as the owner wrote it.
+        key: String,
+        /// What is wrong with it, in words.
+        why: String,
+    },
     /// A key the widget does not know, likely a typo.
     Unknown {
         /// The key as the owner wrote it.
@@ -253,6 +302,7 @@ impl ConfigWarning {
             ConfigWarning::TooLong { key, got, max } => {
                 join(&[key, " is ", &decimal(*got), " characters; at most ", &decimal(*max), " fit. Using the default text."])
             }
+            ConfigWarning::LeftOut { key, why } => join(&[key, " is left out: ", why, "."]),
             ConfigWarning::Unknown { key, known } => join(&[key, " is not a Platinum option and is ignored; known: ", known, "."]),
         }
     }
@@ -352,6 +402,28 @@ impl Config {
         let ask_email = choose(ASK_EMAIL, "true, false", &["false", "true"], 0) == 1;
         let launcher = choose(LAUNCHER, "button, none", &["button", "none"], 0) == 0;
 
+        let scale_names = Scale::ALL.map(Scale::name);
+        let scale = Scale::ALL[choose(SCALE, "csat5, stars5, emoji5, thumbs, nps", &scale_names, 0)];
+        let exit = choose(TRIGGER_EXIT, "true, false", &["false", "true"], 0) == 1;
+
+        let mut read = |key: Key, allowed: &'static str, default: &str, parse: &dyn Fn(&str) -> Option<u16>| -> Option<u16> {
+            let v = get(key).filter(|v| !v.is_empty())?;
+            let parsed = parse(v);
+            if parsed.is_none() {
+                warnings.push(ConfigWarning::Unsupported { key: key.name(source), value: v.to_owned(), allowed, default: default.to_owned() });
+            }
+            parsed
+        };
+        let within = |min: u16, max: u16| move |v: &str| v.parse::<u16>().ok().filter(|n| (min..=max).contains(n));
+        let sample = read(SAMPLE, "a share from 0 to 1, such as 0.25 or 25%", "1", &parse_share).unwrap_or(EVERYONE);
+        let cooldown_days =
+            read(COOLDOWN, "whole days from 0 to 365", "30", &within(0, MAX_COOLDOWN_DAYS)).unwrap_or(DEFAULT_COOLDOWN_DAYS);
+        let triggers = Triggers {
+            after_s: read(TRIGGER_AFTER, "whole seconds from 1 to 3600", "off", &within(1, MAX_AFTER_S)),
+            scroll_percent: read(TRIGGER_SCROLL, "a percentage from 1 to 100", "off", &within(1, 100)).map(|p| p as u8),
+            exit,
+            visit: read(TRIGGER_VISIT, "a page view number from 1 to 1000", "off", &within(1, MAX_VISIT)),
+        };
         let accent = match get(ACCENT) {
             None | Some("") => Accent::DEFAULT,
             Some(v) => Accent::parse(v).unwrap_or_else(|| {
@@ -377,10 +449,53 @@ impl Config {
             }
         };
         let label = text(LABEL, strings.label);
-        let title = text(TITLE, strings.title);
+        let title = text(TITLE, question(scale, strings));
         let prompt = text(PROMPT, strings.prompt);
+        let prompt_low = text(PROMPT_LOW, strings.prompt_low);
+        let prompt_high = text(PROMPT_HIGH, strings.prompt_high);
 
-        Ok(Parsed { config: Config { endpoint, lang, theme, position, accent, label, title, prompt, ask_email, launcher }, warnings })
+        let mut paths = |key: Key| -> Vec<String> {
+            let mut kept = Vec::new();
+            for pattern in patterns(get(key).unwrap_or("")) {
+                match pattern {
+                    Ok(p) => kept.push(p.to_owned()),
+                    Err((p, bad)) => warnings.push(ConfigWarning::LeftOut {
+                        key: join(&[key.name(source), " \"", p, "\""]),
+                        why: match bad {
+                            BadPattern::NotAPath => "a pattern is a path starting with /, such as /checkout/*".to_owned(),
+                            BadPattern::TooLong => join(&["a pattern has at most ", &decimal(MAX_PATTERN_CHARS), " characters"]),
+                        },
+                    }),
+                }
+            }
+            kept
+        };
+        let show_on = paths(SHOW_ON);
+        let hide_on = paths(HIDE_ON);
+
+        let member = |key: Key| get(key).unwrap_or("");
+        let (identity, identity_warnings) = Identity::parse(
+            member(USER_ID),
+            member(USER_EMAIL),
+            member(USER_NAME),
+            [USER_ID.name(source), USER_EMAIL.name(source), USER_NAME.name(source)],
+        );
+        warnings.extend(identity_warnings);
+
+        let config = Config {
+            endpoint, lang, theme, position, accent, label, title, prompt, prompt_low, prompt_high, scale, identity, show_on,
+            hide_on, sample, cooldown_days, triggers, ask_email, launcher,
+        };
+        Ok(Parsed { config, warnings })
+    }
+
+    /// The text box label for a follow-up `prompt`.
+    pub fn prompt_text(&self, prompt: Prompt) -> &str {
+        match prompt {
+            Prompt::Default => &self.prompt,
+            Prompt::Low => &self.prompt_low,
+            Prompt::High => &self.prompt_high,
+        }
     }
 }
 
@@ -547,5 +662,97 @@ mod tests {
         // Either side of the crossover (relative luminance ≈ 0.179, grey ≈ #767676 / #777777 region).
         assert_eq!(Accent::parse("#6e6e6e").map(Accent::text_css), Some("#ffffff"));
         assert_eq!(Accent::parse("#808080").map(Accent::text_css), Some("#000000"));
+    }
+
+    #[test]
+    fn new_options_default_to_asking_csat_of_everyone_with_no_trigger() {
+        let p = ok(&[EP]);
+        let c = p.config;
+        assert_eq!((c.scale, c.prompt_low.as_str(), c.prompt_high.as_str()), (Scale::Csat5, "What went wrong?", "What did you like?"));
+        assert_eq!((c.identity, c.show_on.len(), c.hide_on.len()), (Identity::default(), 0, 0));
+        assert_eq!((c.sample, c.cooldown_days, c.triggers), (EVERYONE, 30, Triggers::default()));
+        assert!(!c.triggers.any());
+    }
+
+    #[test]
+    fn every_new_option_is_read() {
+        let p = ok(&[
+            EP, ("scale", "NPS"), ("promptLow", "Oh no?"), ("promptHigh", "Yay?"), ("userId", "u-7"),
+            ("userEmail", "ana@example.com"), ("userName", "Ana"), ("showOn", "/checkout/*, /pricing"), ("hideOn", "/admin/*"),
+            ("sample", "25%"), ("cooldown", "0"), ("triggerAfter", "30"), ("triggerScroll", "50"), ("triggerExit", "true"),
+            ("triggerVisit", "3"),
+        ]);
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        let c = p.config;
+        assert_eq!((c.scale, c.title.as_str()), (Scale::Nps, "How likely are you to recommend us to a friend?"));
+        assert_eq!((c.prompt_text(Prompt::Low), c.prompt_text(Prompt::High), c.prompt_text(Prompt::Default)), ("Oh no?", "Yay?", "How can we get better?"));
+        assert_eq!(
+            c.identity,
+            Identity { id: Some("u-7".into()), email: Some("ana@example.com".into()), name: Some("Ana".into()) }
+        );
+        assert_eq!((c.show_on, c.hide_on), (vec!["/checkout/*".to_owned(), "/pricing".to_owned()], vec!["/admin/*".to_owned()]));
+        assert_eq!((c.sample, c.cooldown_days), (2_500, 0));
+        assert_eq!(c.triggers, Triggers { after_s: Some(30), scroll_percent: Some(50), exit: true, visit: Some(3) });
+        for (value, scale) in [("csat5", Scale::Csat5), ("stars5", Scale::Stars5), ("emoji5", Scale::Emoji5), ("thumbs", Scale::Thumbs)] {
+            let c = ok(&[EP, ("scale", value)]).config;
+            assert_eq!((c.scale, c.title.as_str()), (scale, "How are we doing?"), "{value}");
+        }
+        let c = ok(&[EP, ("scale", "nps"), ("title", "Recommend us?"), ("lang", "de")]).config;
+        assert_eq!((c.title.as_str(), c.prompt_low.as_str()), ("Recommend us?", "Was lief nicht gut?"), "the owner's title wins");
+        let c = ok(&[EP, ("sample", "0.1"), ("cooldown", "365"), ("triggerAfter", "3600"), ("triggerScroll", "100"), ("triggerVisit", "1000")]).config;
+        assert_eq!((c.sample, c.cooldown_days), (1_000, 365));
+        assert_eq!(c.triggers, Triggers { after_s: Some(3600), scroll_percent: Some(100), exit: false, visit: Some(1000) });
+        assert!(!ok(&[EP, ("triggerExit", "false")]).config.triggers.exit);
+    }
+
+    #[test]
+    fn each_bad_new_value_is_one_warning_naming_its_key_and_the_default_is_used() {
+        let long = "x".repeat(MAX_TEXT_CHARS + 1);
+        let long_pattern = ["/", &"p".repeat(MAX_PATTERN_CHARS)].concat();
+        let cases: [(&str, &str, &str); 24] = [
+            ("scale", "ten", "data-scale \"ten\" is not supported; allowed: csat5, stars5, emoji5, thumbs, nps. Using \"csat5\"."),
+            ("promptLow", &long, "data-prompt-low is 121 characters; at most 120 fit. Using the default text."),
+            ("promptHigh", &long, "data-prompt-high is 121 characters"),
+            ("userId", &long_pattern, "data-user-id is left out: longer than 128 characters."),
+            ("userEmail", "ana at example", "data-user-email is left out: \"ana at example\" is not an email address."),
+            ("userName", &long_pattern, "data-user-name is left out: longer than 200 characters."),
+            ("showOn", "checkout", "data-show-on \"checkout\" is left out: a pattern is a path starting with /, such as /checkout/*."),
+            ("hideOn", &long_pattern, "data-hide-on \"/ppp"),
+            ("sample", "1.5", "data-sample \"1.5\" is not supported; allowed: a share from 0 to 1, such as 0.25 or 25%. Using \"1\"."),
+            ("sample", "half", "data-sample \"half\""),
+            ("cooldown", "366", "data-cooldown \"366\" is not supported; allowed: whole days from 0 to 365. Using \"30\"."),
+            ("cooldown", "-1", "data-cooldown \"-1\""),
+            ("cooldown", "2.5", "data-cooldown \"2.5\""),
+            ("triggerAfter", "0", "data-trigger-after \"0\" is not supported; allowed: whole seconds from 1 to 3600. Using \"off\"."),
+            ("triggerAfter", "3601", "data-trigger-after \"3601\""),
+            ("triggerAfter", "10s", "data-trigger-after \"10s\""),
+            ("triggerScroll", "0", "data-trigger-scroll \"0\" is not supported; allowed: a percentage from 1 to 100. Using \"off\"."),
+            ("triggerScroll", "101", "data-trigger-scroll \"101\""),
+            ("triggerScroll", "50%", "data-trigger-scroll \"50%\""),
+            ("triggerExit", "yes", "data-trigger-exit \"yes\" is not supported; allowed: true, false. Using \"false\"."),
+            ("triggerVisit", "0", "data-trigger-visit \"0\" is not supported; allowed: a page view number from 1 to 1000. Using \"off\"."),
+            ("triggerVisit", "1001", "data-trigger-visit \"1001\""),
+            ("triggerVisit", "99999999999", "data-trigger-visit \"99999999999\""),
+            ("cooldown", "soon", "data-cooldown \"soon\""),
+        ];
+        let defaults = ok(&[EP]).config;
+        for (key, value, line) in cases {
+            let p = ok(&[EP, (key, value)]);
+            let lines: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+            assert_eq!(lines.len(), 1, "{key}={value}: {lines:?}");
+            assert!(lines[0].starts_with(line), "{key}={value}: {lines:?}");
+            assert_eq!(p.config, defaults, "{key}={value}: the default is used");
+            let p = parse(Source::Options, &[EP, (key, value)]).expect("valid");
+            assert_eq!(p.warnings.len(), 1, "{key}={value}");
+            assert!(p.warnings[0].to_string().starts_with(key), "{key}={value}: {:?}", p.warnings);
+        }
+    }
+
+    #[test]
+    fn a_bad_pattern_or_identity_member_leaves_the_good_ones() {
+        let p = ok(&[EP, ("showOn", "/a, b /c"), ("userEmail", "nope"), ("userId", "u-1")]);
+        assert_eq!(p.config.show_on, ["/a", "/c"]);
+        assert_eq!((p.config.identity.id.as_deref(), p.config.identity.email.as_deref()), (Some("u-1"), None));
+        assert_eq!(p.warnings.len(), 2, "{:?}", p.warnings);
     }
 }

@@ -92,6 +92,24 @@ pub struct Strings {
     pub need_rating: &'static str,
     /// Shown when the email field holds something that is not an address.
     pub bad_email: &'static str,
+    /// Dialog title on the NPS scale.
+    pub nps_title: &'static str,
+    /// Text box label after a low rating.
+    pub prompt_low: &'static str,
+    /// Text box label after a high rating.
+    pub prompt_high: &'static str,
+    /// The stars scale's unit, for one and for more: a point is named "3 stars".
+    pub star: [&'static str; 2],
+    /// Name of each face on the emoji scale, unhappiest first.
+    pub moods: [&'static str; 5],
+    /// Names of thumbs down and thumbs up.
+    pub thumbs: [&'static str; 2],
+    /// What the NPS scale's ends mean: 0, then 10.
+    pub nps_anchors: [&'static str; 2],
+    /// Quiet note when the form shows what the visitor wrote earlier and did not send.
+    pub restored: &'static str,
+    /// Button that clears the form and the kept copy of it.
+    pub discard: &'static str,
 }
 
 static EN: Strings = Strings {
@@ -113,6 +131,15 @@ static EN: Strings = Strings {
     retry: "Try again",
     need_rating: "Please choose a rating first.",
     bad_email: "That email address doesn't look right.",
+    nps_title: "How likely are you to recommend us to a friend?",
+    prompt_low: "What went wrong?",
+    prompt_high: "What did you like?",
+    star: ["star", "stars"],
+    moods: ["Very unhappy", "Unhappy", "Neutral", "Happy", "Very happy"],
+    thumbs: ["Not helpful", "Helpful"],
+    nps_anchors: ["Not likely", "Very likely"],
+    restored: "Your unsent feedback was restored.",
+    discard: "Discard",
 };
 
 static ES: Strings = Strings {
@@ -134,6 +161,15 @@ static ES: Strings = Strings {
     retry: "Reintentar",
     need_rating: "Elige primero una valoración.",
     bad_email: "Esa dirección de correo no parece correcta.",
+    nps_title: "¿Qué probabilidad hay de que nos recomiendes a un amigo?",
+    prompt_low: "¿Qué salió mal?",
+    prompt_high: "¿Qué te gustó?",
+    star: ["estrella", "estrellas"],
+    moods: ["Muy insatisfecho", "Insatisfecho", "Neutral", "Satisfecho", "Muy satisfecho"],
+    thumbs: ["No es útil", "Útil"],
+    nps_anchors: ["Nada probable", "Muy probable"],
+    restored: "Recuperamos tu mensaje sin enviar.",
+    discard: "Descartar",
 };
 
 static FR: Strings = Strings {
@@ -155,6 +191,15 @@ static FR: Strings = Strings {
     retry: "Réessayer",
     need_rating: "Choisissez d'abord une note.",
     bad_email: "Cette adresse e-mail ne semble pas correcte.",
+    nps_title: "Quelle est la probabilité que vous nous recommandiez à un ami\u{a0}?",
+    prompt_low: "Qu'est-ce qui n'a pas été\u{a0}?",
+    prompt_high: "Qu'avez-vous apprécié\u{a0}?",
+    star: ["étoile", "étoiles"],
+    moods: ["Très mécontent", "Mécontent", "Neutre", "Content", "Très content"],
+    thumbs: ["Pas utile", "Utile"],
+    nps_anchors: ["Peu probable", "Très probable"],
+    restored: "Votre message non envoyé a été restauré.",
+    discard: "Effacer",
 };
 
 static DE: Strings = Strings {
@@ -176,6 +221,15 @@ static DE: Strings = Strings {
     retry: "Erneut versuchen",
     need_rating: "Bitte wählen Sie zuerst eine Bewertung.",
     bad_email: "Diese E-Mail-Adresse scheint nicht zu stimmen.",
+    nps_title: "Wie wahrscheinlich ist es, dass Sie uns einem Freund empfehlen?",
+    prompt_low: "Was lief nicht gut?",
+    prompt_high: "Was hat Ihnen gefallen?",
+    star: ["Stern", "Sterne"],
+    moods: ["Sehr unzufrieden", "Unzufrieden", "Neutral", "Zufrieden", "Sehr zufrieden"],
+    thumbs: ["Nicht hilfreich", "Hilfreich"],
+    nps_anchors: ["Unwahrscheinlich", "Sehr wahrscheinlich"],
+    restored: "Ihr nicht gesendetes Feedback wurde wiederhergestellt.",
+    discard: "Verwerfen",
 };
 
 static PT: Strings = Strings {
@@ -197,6 +251,15 @@ static PT: Strings = Strings {
     retry: "Tentar novamente",
     need_rating: "Escolha uma avaliação primeiro.",
     bad_email: "Esse endereço de e-mail não parece correto.",
+    nps_title: "Qual a probabilidade de você nos recomendar a um amigo?",
+    prompt_low: "O que deu errado?",
+    prompt_high: "Do que você gostou?",
+    star: ["estrela", "estrelas"],
+    moods: ["Muito insatisfeito", "Insatisfeito", "Neutro", "Satisfeito", "Muito satisfeito"],
+    thumbs: ["Não ajudou", "Ajudou"],
+    nps_anchors: ["Pouco provável", "Muito provável"],
+    restored: "Recuperamos sua mensagem não enviada.",
+    discard: "Descartar",
 };
 
 #[cfg(test)]
@@ -228,8 +291,10 @@ mod tests {
             let all = [
                 s.label, s.title, s.prompt, s.prompt_hint, s.email, s.email_hint, s.send, s.sending, s.close,
                 s.thanks, s.thanks_body, s.saved, s.failed, s.refused, s.retry, s.need_rating, s.bad_email,
+                s.nps_title, s.prompt_low, s.prompt_high, s.restored, s.discard,
             ];
-            assert!(all.iter().chain(&s.ratings).all(|t| !t.trim().is_empty()), "{lang:?}");
+            let lists = s.ratings.iter().chain(&s.star).chain(&s.moods).chain(&s.thumbs).chain(&s.nps_anchors);
+            assert!(all.iter().chain(lists).all(|t| !t.trim().is_empty()), "{lang:?}");
         }
     }
 
@@ -239,6 +304,9 @@ mod tests {
             assert_ne!(lang.strings().title, EN.title, "{lang:?}");
             assert_ne!(lang.strings().thanks, EN.thanks, "{lang:?}");
             assert_ne!(lang.strings().saved, EN.saved, "{lang:?}");
+            assert_ne!(lang.strings().nps_title, EN.nps_title, "{lang:?}");
+            assert_ne!(lang.strings().prompt_low, EN.prompt_low, "{lang:?}");
+            assert_ne!(lang.strings().restored, EN.restored, "{lang:?}");
         }
     }
 }

@@ -4,9 +4,13 @@
 //! the machine answers with a [`Command`] when the outside world must act (deliver a response).
 //! Nothing the visitor typed is dropped until their response is delivered or safely stored.
 
+use crate::draft::{Draft, DraftAction};
+use crate::identity::Identity;
+use crate::metadata::Metadata;
+use crate::question::{Prompt, prompt};
 use platinum_payload::{
-    Feedback, MAX_BODY_BYTES, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, Page, SCALE, SCHEMA_VERSION, Viewport,
-    is_email,
+    Feedback, MAX_BODY_BYTES, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, Page, SCALE, SCHEMA_VERSION, Scale,
+    Viewport, is_email,
 };
 
 /// `s` cut to at most `max` characters.
@@ -82,7 +86,7 @@ pub enum Event {
     Close,
     /// The launcher was pressed: opens a closed dialog, closes an open one.
     Toggle,
-    /// A rating point was chosen, 1 to [`SCALE`].
+    /// A rating point was chosen; one off the widget's scale is ignored.
     Rate(u8),
     /// The text box changed.
     Comment(String),
@@ -100,6 +104,14 @@ pub enum Event {
     Failed(String),
     /// The endpoint refused the response with this id; sending it again will not help.
     Refused(String),
+    /// The owner named the signed-in visitor (`Platinum.identify`); an email field still empty,
+    /// or still holding the previous identity's address, takes the new one.
+    Identify(Identity),
+    /// A draft kept from an earlier page ([`Draft::decode`]): it fills a form nothing was entered
+    /// in yet, and [`Widget::restored`] says so.
+    Restore(Draft),
+    /// The visitor threw the form's content (and so its draft) away.
+    Discard,
 }
 
 /// What the outside world must do after an event.
@@ -124,28 +136,92 @@ pub struct Widget {
     pub email: String,
     /// Why the last Send was not accepted, until the visitor fixes it.
     pub invalid: Option<Invalid>,
+    /// Whether the form shows a restored draft ("Your unsent feedback was restored."), until it
+    /// is sent, discarded or a new response starts.
+    pub restored: bool,
+    /// The owner's facts for every response (`Platinum.setMetadata`, merged with [`Metadata::merge`]).
+    pub metadata: Metadata,
+    scale: Scale,
+    identity: Identity,
     /// The response last handed out for delivery; kept so a retry reuses its id.
     pending: Option<Feedback>,
+    /// Whether a response was handed out for delivery on this page.
+    sent_here: bool,
     locale: &'static str,
     widget_version: &'static str,
     ask_email: bool,
 }
 
 impl Widget {
-    /// A closed widget with an empty form.
+    /// A closed widget with an empty form asking on the five-point scale, visitor unnamed.
     pub fn new(locale: &'static str, widget_version: &'static str, ask_email: bool) -> Widget {
+        Widget::with(Scale::Csat5, Identity::default(), locale, widget_version, ask_email)
+    }
+
+    /// A closed widget asking on `scale` for the visitor `identity`, whose email (if known)
+    /// fills the email field; the visitor may change it.
+    pub fn with(scale: Scale, identity: Identity, locale: &'static str, widget_version: &'static str, ask_email: bool) -> Widget {
         Widget {
             open: false,
             phase: Phase::Editing,
             rating: None,
             comment: String::new(),
-            email: String::new(),
+            email: identity.email.clone().unwrap_or_default(),
             invalid: None,
+            restored: false,
+            metadata: Metadata::default(),
+            scale,
+            identity,
             pending: None,
+            sent_here: false,
             locale,
             widget_version,
             ask_email,
         }
+    }
+
+    /// Whether the visitor sent a response from this page, whatever became of it; triggers leave
+    /// such a page alone.
+    pub fn answered(&self) -> bool {
+        self.sent_here
+    }
+
+    /// The scale the widget asks on.
+    pub fn scale(&self) -> Scale {
+        self.scale
+    }
+
+    /// The signed-in visitor, as far as the owner named them.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// Which follow-up question the text box asks for the current rating.
+    pub fn prompt(&self) -> Prompt {
+        prompt(self.scale, self.rating)
+    }
+
+    /// What the DOM side does with the stored draft now, `now_ms` being the time to stamp a
+    /// saved one with: save the open, unsent form; remove it once the response is sent or kept
+    /// for delivery, or the form holds nothing; otherwise (dialog closed, response on its way)
+    /// leave it.
+    pub fn draft(&self, now_ms: u64) -> DraftAction {
+        match self.phase {
+            Phase::Thanked | Phase::Saved | Phase::Refused => DraftAction::Remove,
+            Phase::Sending => DraftAction::Keep,
+            Phase::Editing | Phase::Failed if !self.open => DraftAction::Keep,
+            Phase::Editing | Phase::Failed if self.blank() => DraftAction::Remove,
+            Phase::Editing | Phase::Failed => DraftAction::Save(
+                Draft { rating: self.rating, comment: self.comment.clone(), email: self.email.clone(), saved_at_ms: now_ms }
+                    .encode(self.scale),
+            ),
+        }
+    }
+
+    /// Whether the form holds nothing the visitor entered (an email the owner filled in does not count).
+    fn blank(&self) -> bool {
+        let email = self.email.trim();
+        self.rating.is_none() && self.comment.trim().is_empty() && (email.is_empty() || Some(email) == self.identity.email.as_deref())
     }
 
     /// Whether the form's fields can be changed now.
@@ -165,7 +241,7 @@ impl Widget {
             Event::Close => self.open = false,
             Event::Toggle if self.open => self.open = false,
             Event::Toggle => return self.update(Event::Open),
-            Event::Rate(point) if self.editable() && (1..=SCALE).contains(&point) => {
+            Event::Rate(point) if self.editable() && self.scale.contains(point) => {
                 self.rating = Some(point);
                 if self.invalid == Some(Invalid::NeedRating) {
                     self.invalid = None;
@@ -190,6 +266,22 @@ impl Widget {
                 self.phase = Phase::Refused;
                 self.pending = None;
             }
+            Event::Identify(identity) => {
+                let email = self.email.trim();
+                if self.editable() && (email.is_empty() || Some(email) == self.identity.email.as_deref()) {
+                    self.email = identity.email.clone().unwrap_or_default();
+                }
+                self.identity = identity;
+            }
+            Event::Restore(draft) if self.phase == Phase::Editing && self.blank() && draft.rating.is_none_or(|r| self.scale.contains(r)) => {
+                self.rating = draft.rating;
+                self.comment = draft.comment;
+                if !draft.email.trim().is_empty() {
+                    self.email = draft.email;
+                }
+                self.restored = true;
+            }
+            Event::Discard if self.editable() => self.start_over(),
             _ => {}
         }
         None
@@ -221,6 +313,7 @@ impl Widget {
             return None;
         }
         self.invalid = None;
+        self.restored = false;
         let comment = self.comment.trim().to_owned();
         // A retry of an unchanged response keeps its id, so the receiver can drop a duplicate
         // whose first delivery did arrive; an edited response is a new one.
@@ -230,6 +323,8 @@ impl Widget {
                 id: context.id,
                 schema_version: SCHEMA_VERSION,
                 rating,
+                // Schema v2: `scale: self.scale`, `user: self.identity` and `metadata: self.metadata`
+                // go here once the payload has those fields; until then it is schema v1's five points.
                 scale: SCALE,
                 comment,
                 email,
@@ -250,6 +345,7 @@ impl Widget {
             self.pending = Some(feedback);
         }
         self.phase = Phase::Sending;
+        self.sent_here = true;
         self.pending.clone().map(Command::Deliver)
     }
 
@@ -257,8 +353,9 @@ impl Widget {
         self.phase = Phase::Editing;
         self.rating = None;
         self.comment.clear();
-        self.email.clear();
+        self.email = self.identity.email.clone().unwrap_or_default();
         self.invalid = None;
+        self.restored = false;
         self.pending = None;
     }
 }
@@ -504,5 +601,150 @@ mod tests {
         w.update(Event::Close);
         w.update(Event::Delivered(ID1.into()));
         assert_eq!((w.open, w.phase), (false, Phase::Thanked));
+    }
+
+    fn identified(email: &str) -> Identity {
+        Identity { id: Some("u-7".into()), email: Some(email.into()), name: None }
+    }
+
+    fn saved_text(action: DraftAction) -> String {
+        match action {
+            DraftAction::Save(text) => text,
+            other => panic!("expected a draft to save, got {other:?}"),
+        }
+    }
+
+    const NOW: u64 = 1_764_590_000_000;
+
+    #[test]
+    fn each_scale_takes_its_own_points() {
+        for scale in Scale::ALL {
+            let mut w = Widget::with(scale, Identity::default(), "en", "0.1.0", false);
+            w.update(Event::Open);
+            for point in 0..=11 {
+                w.rating = None;
+                w.update(Event::Rate(point));
+                assert_eq!(w.rating.is_some(), scale.contains(point), "{scale:?} {point}");
+            }
+        }
+        let mut w = Widget::with(Scale::Thumbs, Identity::default(), "en", "0.1.0", false);
+        w.update(Event::Rate(0));
+        assert_eq!((w.rating, w.prompt()), (Some(0), Prompt::Low), "thumbs down is a rating, and a low one");
+    }
+
+    #[test]
+    fn the_follow_up_question_follows_the_rating() {
+        let mut w = Widget::with(Scale::Nps, Identity::default(), "en", "0.1.0", false);
+        assert_eq!(w.prompt(), Prompt::Default);
+        for (point, prompt) in [(3, Prompt::Low), (8, Prompt::Default), (10, Prompt::High), (6, Prompt::Low)] {
+            w.update(Event::Rate(point));
+            assert_eq!(w.prompt(), prompt, "{point}");
+        }
+    }
+
+    #[test]
+    fn the_visitors_known_email_fills_the_field_and_can_be_changed() {
+        let mut w = Widget::with(Scale::Csat5, identified("ana@example.com"), "en", "0.1.0", true);
+        assert_eq!(w.email, "ana@example.com");
+        w.update(Event::Open);
+        w.update(Event::Rate(4));
+        w.update(Event::Email("ana.work@example.com".into()));
+        let f = deliver(w.update(Event::Submit(context(ID1))));
+        assert_eq!(f.email.as_deref(), Some("ana.work@example.com"));
+        w.update(Event::Delivered(ID1.into()));
+        w.update(Event::Close);
+        w.update(Event::Open);
+        assert_eq!(w.email, "ana@example.com", "a new response starts from the known address again");
+        assert_eq!(w.identity().id.as_deref(), Some("u-7"));
+    }
+
+    #[test]
+    fn identifying_later_fills_an_untouched_email_field_only() {
+        let mut w = Widget::new("en", "0.1.0", true);
+        w.update(Event::Identify(identified("ana@example.com")));
+        assert_eq!(w.email, "ana@example.com");
+        w.update(Event::Identify(identified("bo@example.com")));
+        assert_eq!(w.email, "bo@example.com", "the previous identity's address was not the visitor's doing");
+        w.update(Event::Email("me@example.com".into()));
+        w.update(Event::Identify(identified("cy@example.com")));
+        assert_eq!(w.email, "me@example.com", "what the visitor typed stays");
+        w.update(Event::Identify(Identity::default()));
+        assert_eq!((w.email.as_str(), w.identity()), ("me@example.com", &Identity::default()));
+    }
+
+    #[test]
+    fn the_open_form_is_kept_as_a_draft_until_it_is_sent() {
+        let mut w = Widget::new("en", "0.1.0", true);
+        assert_eq!(w.draft(NOW), DraftAction::Keep, "closed: a draft from an earlier page is not touched");
+        w.update(Event::Open);
+        assert_eq!(w.draft(NOW), DraftAction::Remove, "nothing entered, nothing to keep");
+        w.update(Event::Rate(2));
+        w.update(Event::Comment("The search is slow.".into()));
+        let text = saved_text(w.draft(NOW));
+        let kept = Draft::decode(&text, Scale::Csat5, NOW).expect("readable");
+        assert_eq!((kept.rating, kept.comment.as_str(), kept.saved_at_ms), (Some(2), "The search is slow.", NOW));
+        w.update(Event::Close);
+        assert_eq!(w.draft(NOW), DraftAction::Keep, "closing does not throw the words away");
+        w.update(Event::Open);
+        deliver(w.update(Event::Submit(context(ID1))));
+        assert_eq!(w.draft(NOW), DraftAction::Keep, "on its way: not yet safe");
+        w.update(Event::Failed(ID1.into()));
+        assert!(matches!(w.draft(NOW), DraftAction::Save(_)), "not delivered and not stored: the draft is all there is");
+        deliver(w.update(Event::Submit(context(ID1))));
+        w.update(Event::Saved(ID1.into()));
+        assert_eq!(w.draft(NOW), DraftAction::Remove, "the outbox has it now");
+        let mut w = filled(false);
+        deliver(w.update(Event::Submit(context(ID1))));
+        w.update(Event::Delivered(ID1.into()));
+        assert_eq!(w.draft(NOW), DraftAction::Remove);
+    }
+
+    #[test]
+    fn an_identity_email_alone_is_no_draft() {
+        let mut w = Widget::with(Scale::Csat5, identified("ana@example.com"), "en", "0.1.0", true);
+        w.update(Event::Open);
+        assert_eq!(w.draft(NOW), DraftAction::Remove);
+        w.update(Event::Email("other@example.com".into()));
+        assert!(matches!(w.draft(NOW), DraftAction::Save(_)));
+    }
+
+    #[test]
+    fn a_restored_draft_fills_an_empty_form_and_says_so() {
+        let draft = Draft { rating: Some(9), comment: "Love it".into(), email: "ana@example.com".into(), saved_at_ms: NOW };
+        let mut w = Widget::with(Scale::Nps, Identity::default(), "en", "0.1.0", true);
+        w.update(Event::Restore(draft.clone()));
+        assert_eq!((w.rating, w.comment.as_str(), w.email.as_str(), w.restored), (Some(9), "Love it", "ana@example.com", true));
+        w.update(Event::Open);
+        assert_eq!(Draft::decode(&saved_text(w.draft(NOW + 5)), Scale::Nps, NOW + 5).map(|d| d.comment), Some("Love it".into()));
+        deliver(w.update(Event::Submit(context(ID1))));
+        assert!(!w.restored, "the note goes once the words are sent");
+
+        let mut typed = Widget::new("en", "0.1.0", false);
+        typed.update(Event::Comment("new words".into()));
+        typed.update(Event::Restore(Draft { rating: Some(3), ..draft.clone() }));
+        assert_eq!((typed.comment.as_str(), typed.rating, typed.restored), ("new words", None, false), "never over what is typed");
+
+        let mut csat = Widget::new("en", "0.1.0", false);
+        csat.update(Event::Restore(draft));
+        assert_eq!((csat.rating, csat.restored), (None, false), "a rating off this scale is not restored");
+    }
+
+    #[test]
+    fn discard_empties_the_form_and_its_draft() {
+        let mut w = Widget::with(Scale::Stars5, identified("ana@example.com"), "en", "0.1.0", true);
+        w.update(Event::Restore(Draft { rating: Some(1), comment: "Broken".into(), email: String::new(), saved_at_ms: NOW }));
+        w.update(Event::Open);
+        w.update(Event::Discard);
+        assert_eq!((w.rating, w.comment.as_str(), w.email.as_str(), w.restored), (None, "", "ana@example.com", false));
+        assert_eq!((w.phase, w.draft(NOW)), (Phase::Editing, DraftAction::Remove));
+    }
+
+    #[test]
+    fn metadata_is_kept_for_the_payload() {
+        let mut w = Widget::new("en", "0.1.0", false);
+        assert!(w.metadata.merge([("plan", Some("pro"))]).is_empty());
+        w.update(Event::Open);
+        w.update(Event::Close);
+        assert_eq!(w.metadata.entries(), [("plan".to_owned(), "pro".to_owned())]);
     }
 }
