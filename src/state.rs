@@ -5,8 +5,8 @@
 //! Nothing the visitor typed is dropped until their response is delivered or safely stored.
 
 use platinum_payload::{
-    Feedback, MAX_BODY_BYTES, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, Page, SCALE, SCHEMA_VERSION, Viewport,
-    is_email,
+    Feedback, MAX_BODY_BYTES, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, Page, SCALE, SCHEMA_VERSION, Scale,
+    Viewport, is_email,
 };
 
 /// `s` cut to at most `max` characters.
@@ -230,7 +230,7 @@ impl Widget {
                 id: context.id,
                 schema_version: SCHEMA_VERSION,
                 rating,
-                scale: SCALE,
+                scale: Scale::Csat5,
                 comment,
                 email,
                 // Page facts are the browser's, not the visitor's words: a long one is cut, never refused.
@@ -245,6 +245,8 @@ impl Widget {
                 created_at: context.created_at,
                 widget_version: self.widget_version.to_owned(),
                 honeypot: clip(context.honeypot, MAX_TITLE_CHARS),
+                user: None,
+                metadata: Vec::new(),
             };
             fit(&mut feedback);
             self.pending = Some(feedback);
@@ -306,7 +308,7 @@ mod tests {
         let f = deliver(w.update(Event::Submit(context(ID1))));
         assert_eq!(w.phase, Phase::Sending);
         assert!(!w.editable());
-        assert_eq!((f.id.as_str(), f.rating, f.scale, f.comment.as_str(), f.email.as_ref()), (ID1, 4, 5, "", None));
+        assert_eq!((f.id.as_str(), f.rating, f.scale, f.comment.as_str(), f.email.as_ref()), (ID1, 4, Scale::Csat5, "", None));
         assert_eq!(f.validate(), Ok(()));
         w.update(Event::Delivered(ID2.into()));
         assert_eq!(w.phase, Phase::Sending, "another response's delivery is not this one's");
