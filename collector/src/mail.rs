@@ -882,6 +882,36 @@ mod tests {
     }
 
     #[test]
+    fn alerts_read_each_scale_in_its_own_terms() {
+        let on = |scale: &str, rating: i64| StoredFeedback { scale: scale.into(), ..response(rating, "", None) };
+        assert_eq!(alert_subject(&on("nps", 6), DEFAULT), "Unhappy visitor (NPS 6 of 10)");
+        assert_eq!(alert_subject(&on("nps", 7), DEFAULT), "New feedback (NPS 7 of 10)");
+        assert_eq!(alert_subject(&on("nps", 7), Unhappiness { nps_up_to: 7, ..DEFAULT }), "Unhappy visitor (NPS 7 of 10)");
+        assert_eq!(alert_subject(&on("thumbs", 0), DEFAULT), "Unhappy visitor (not helpful)");
+        assert_eq!(alert_subject(&on("thumbs", 1), DEFAULT), "New feedback (helpful)");
+        let text = alert_text(&on("nps", 9), "https://collector.example/dashboard", DEFAULT);
+        assert!(text.starts_with("New feedback: 9 of 10 (NPS) on Cart."), "{text}");
+    }
+
+    #[test]
+    fn a_signed_in_visitor_is_written_to_at_their_account_address() {
+        let mut signed_in = response(1, "Broken", None);
+        signed_in.user_email = Some("ana.silva@shop.example".into());
+        signed_in.user_name = Some("Ana Silva".into());
+        signed_in.user_id = Some("u_4821".into());
+        signed_in.metadata = crate::store::Metadata(vec![("plan".into(), "pro".into())]);
+        let reply = Mail::reply(&signed_in, "Sorry", &[], &settings());
+        assert_eq!(header(&header_lines(&reply), "To"), Some("ana.silva@shop.example"));
+        let alert = Mail::alert(&signed_in, "https://collector.example/dashboard", &settings());
+        assert_eq!(header(&header_lines(&alert), "Reply-To"), Some("ana.silva@shop.example"));
+        let text = alert_text(&signed_in, "https://collector.example/dashboard", DEFAULT);
+        assert!(text.contains("ana.silva@shop.example (their account's address;"), "{text}");
+        assert!(text.contains("User:     Ana Silva <ana.silva@shop.example>, id u_4821") && text.contains("plan: pro"), "{text}");
+        signed_in.email = Some("typed@example.com".into());
+        assert_eq!(header(&header_lines(&Mail::reply(&signed_in, "Sorry", &[], &settings())), "To"), Some("typed@example.com"));
+    }
+
+    #[test]
     fn visitor_text_cannot_add_headers() {
         let comment = "Broken\r\nBcc: victim@else.example\r\n\r\nhi";
         let mut visitor = response(1, comment, Some("ana@example.com"));

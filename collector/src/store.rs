@@ -1266,4 +1266,20 @@ mod tests {
         drop(store);
         writer.finish().await;
     }
+
+    #[tokio::test]
+    async fn the_metadata_filter_reads_the_pair_index_not_the_responses() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (store, writer) = Store::open(&dir.path().join("platinum.db")).await.expect("open");
+        let filter = FeedbackFilter { metadata: vec![("plan".into(), "pro".into())], ..FeedbackFilter::default() };
+        let mut query = QueryBuilder::new(format!("EXPLAIN QUERY PLAN SELECT {COLUMNS} FROM feedback"));
+        push_filter(&mut query, &filter);
+        let plan: Vec<String> =
+            query.build().fetch_all(&store.reads).await.expect("query plan").iter().map(|row| sqlx::Row::get::<String, _>(row, 3)).collect();
+        assert!(plan.iter().any(|step| step.contains("feedback_metadata_pair")), "{plan:?}");
+        assert!(!plan.iter().any(|step| step == "SCAN feedback_metadata"), "{plan:?}");
+        store.close().await;
+        drop(store);
+        writer.finish().await;
+    }
 }

@@ -551,6 +551,16 @@ mod tests {
     const SECRET: &str = "whsec_test_0123456789abcdefghijklmnopqrstuv";
     const LINK: &str = "https://collector.shop.example/dashboard/feedback/abc";
 
+    #[test]
+    fn slack_messages_show_the_rating_on_its_scale() {
+        use platinum_payload::Scale;
+        assert_eq!(rating_text(Scale::Csat5, 2), "★★☆☆☆ Bad (2 of 5)");
+        assert_eq!(rating_text(Scale::Stars5, 4), "★★★★☆ (4 of 5)");
+        assert_eq!(rating_text(Scale::Nps, 9), "9 of 10 (NPS)");
+        assert_eq!(rating_text(Scale::Thumbs, 0), "👎 not helpful");
+        assert_eq!(rating_text(Scale::Thumbs, 1), "👍 helpful");
+    }
+
     fn response(comment: &str) -> StoredFeedback {
         StoredFeedback { comment: comment.into(), email: None, ..sample_feedback() }
     }
