@@ -999,8 +999,8 @@ fn push_conditions(query: &mut QueryBuilder<'_, Sqlite>, filter: &FeedbackFilter
     }
 }
 
-/// Which responses alert, on which channels, and whom to wake when they do.
-#[derive(Debug, Clone)]
+/// Which responses alert, on which channels, and whom to wake when they do; by default none.
+#[derive(Debug, Clone, Default)]
 pub struct AlertPlan {
     /// Which ratings count as unhappy, for alerts and for follow-up.
     pub unhappiness: Unhappiness,
@@ -1010,12 +1010,6 @@ pub struct AlertPlan {
     pub channels: Vec<String>,
     /// Woken after a commit that recorded alerts.
     pub wake: Arc<Notify>,
-}
-
-impl Default for AlertPlan {
-    fn default() -> Self {
-        Self { unhappiness: Unhappiness::default(), on: None, channels: Vec::new(), wake: Arc::default() }
-    }
 }
 
 impl AlertPlan {
