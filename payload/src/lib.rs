@@ -154,11 +154,6 @@ impl Feedback {
     pub fn is_spam(&self) -> bool {
         !self.honeypot.is_empty()
     }
-
-    /// The value of `metadata` under `key`, if there is one.
-    pub fn metadata_value(&self, key: &str) -> Option<&str> {
-        self.metadata.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-    }
 }
 
 #[cfg(test)]
