@@ -2,12 +2,7 @@
 
 use crate::config::ConfigWarning;
 use crate::text::{decimal, join};
-use platinum_payload::{MAX_EMAIL_CHARS, is_email};
-
-/// Most characters of the owner's id for the visitor. Matches the payload's limit for `user.id`.
-pub const MAX_USER_ID_CHARS: usize = 128;
-/// Most characters of the visitor's name. Matches the payload's limit for `user.name`.
-pub const MAX_USER_NAME_CHARS: usize = 200;
+use platinum_payload::{MAX_EMAIL_CHARS, MAX_USER_ID_CHARS, MAX_USER_NAME_CHARS, User, is_email};
 
 /// The member names of `Platinum.identify({ id, email, name })`, as its warnings give them.
 pub const IDENTIFY_KEYS: [&str; 3] = ["id", "email", "name"];
@@ -52,6 +47,12 @@ impl Identity {
             name: check(keys[2], name, MAX_USER_NAME_CHARS, None),
         };
         (identity, warnings)
+    }
+
+    /// The payload's `user`: none when the owner named no part of the visitor.
+    pub fn user(&self) -> Option<User> {
+        let Identity { id, email, name } = self.clone();
+        (id.is_some() || email.is_some() || name.is_some()).then_some(User { id, email, name })
     }
 }
 

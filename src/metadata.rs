@@ -2,13 +2,7 @@
 
 use crate::config::ConfigWarning;
 use crate::text::{decimal, join};
-
-/// Most entries kept; more would crowd the payload and the dashboard.
-pub const MAX_METADATA_ENTRIES: usize = 20;
-/// Most characters of an entry's key; a key has at least one.
-pub const MAX_METADATA_KEY_CHARS: usize = 64;
-/// Most characters of an entry's value.
-pub const MAX_METADATA_VALUE_CHARS: usize = 256;
+use platinum_payload::{MAX_METADATA_ENTRIES, MAX_METADATA_KEY_CHARS, MAX_METADATA_VALUE_CHARS, METADATA_KEY_SEPARATOR};
 
 /// The owner's key–value facts, in the order first set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,6 +30,8 @@ impl Metadata {
                 _ if key.is_empty() || key.chars().count() > MAX_METADATA_KEY_CHARS => {
                     join(&["a key has 1 to ", &decimal(MAX_METADATA_KEY_CHARS), " characters"])
                 }
+                // The dashboard's filter `meta=key:value` splits at the first colon.
+                _ if key.contains(METADATA_KEY_SEPARATOR) => "a key has no colon".to_owned(),
                 (None, Some(at)) => {
                     self.entries.remove(at);
                     continue;

@@ -323,9 +323,7 @@ impl Widget {
                 id: context.id,
                 schema_version: SCHEMA_VERSION,
                 rating,
-                // Schema v2: `scale: self.scale`, `user: self.identity` and `metadata: self.metadata`
-                // go here once the payload has those fields; until then it is schema v1's five points.
-                scale: SCALE,
+                scale: self.scale,
                 comment,
                 email,
                 // Page facts are the browser's, not the visitor's words: a long one is cut, never refused.
@@ -340,6 +338,8 @@ impl Widget {
                 created_at: context.created_at,
                 widget_version: self.widget_version.to_owned(),
                 honeypot: clip(context.honeypot, MAX_TITLE_CHARS),
+                user: self.identity.user(),
+                metadata: self.metadata.entries().to_vec(),
             };
             fit(&mut feedback);
             self.pending = Some(feedback);
@@ -403,7 +403,7 @@ mod tests {
         let f = deliver(w.update(Event::Submit(context(ID1))));
         assert_eq!(w.phase, Phase::Sending);
         assert!(!w.editable());
-        assert_eq!((f.id.as_str(), f.rating, f.scale, f.comment.as_str(), f.email.as_ref()), (ID1, 4, 5, "", None));
+        assert_eq!((f.id.as_str(), f.rating, f.scale, f.comment.as_str(), f.email.as_ref()), (ID1, 4, Scale::Csat5, "", None));
         assert_eq!(f.validate(), Ok(()));
         w.update(Event::Delivered(ID2.into()));
         assert_eq!(w.phase, Phase::Sending, "another response's delivery is not this one's");

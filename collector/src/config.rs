@@ -95,11 +95,16 @@ pub struct NotifyArgs {
     #[arg(long, env = "PLATINUM_ALERT_ON", value_enum, default_value_t = AlertOn::Unhappy)]
     pub alert_on: AlertOn,
 
-    /// Ratings up to this one (of 5) count as unhappy: they make the dashboard's follow-up list
-    /// and the digest's waiting list, alert with `--alert-on unhappy`, and are headed "Unhappy
-    /// visitor" in alerts. 1 to 4.
+    /// Ratings up to this one (of 5, on the csat5, stars5 and emoji5 scales) count as unhappy:
+    /// they make the dashboard's follow-up list and the digest's waiting list, alert with
+    /// `--alert-on unhappy`, and are headed "Unhappy visitor" in alerts. 1 to 4.
     #[arg(long, env = "PLATINUM_UNHAPPY_UP_TO", default_value_t = DEFAULT_UNHAPPY_UP_TO, value_parser = clap::value_parser!(u8).range(1..=4))]
     pub unhappy_up_to: u8,
+
+    /// NPS ratings (0–10) up to this one count as unhappy, as --unhappy-up-to does for five
+    /// points; by default NPS's detractors, 0 to 6. 0 to 9. Thumbs down always counts as unhappy.
+    #[arg(long, env = "PLATINUM_NPS_UNHAPPY_UP_TO", default_value_t = DEFAULT_NPS_UNHAPPY_UP_TO, value_parser = clap::value_parser!(u8).range(0..=9))]
+    pub nps_unhappy_up_to: u8,
 
     /// The address the owner opens the dashboard at, for links in alerts and digests, such as
     /// `https://feedback.shop.example`. Default: http:// and the listening address.
@@ -155,6 +160,11 @@ pub struct NotifyArgs {
 }
 
 impl NotifyArgs {
+    /// Which ratings count as unhappy, per scale.
+    pub fn unhappiness(&self) -> crate::rating::Unhappiness {
+        crate::rating::Unhappiness { five_point_up_to: self.unhappy_up_to, nps_up_to: self.nps_unhappy_up_to }
+    }
+
     /// When digests are made, if they are.
     pub fn schedule(&self) -> Option<crate::digest::Schedule> {
         let every = match self.digest {
@@ -256,13 +266,16 @@ pub fn parse_duration(value: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
-/// Ratings up to this one count as unhappy unless the owner says otherwise.
-pub const DEFAULT_UNHAPPY_UP_TO: u8 = 2;
+/// Ratings of 5 up to this one count as unhappy unless the owner says otherwise.
+pub const DEFAULT_UNHAPPY_UP_TO: u8 = platinum_payload::Scale::Csat5.unhappy_up_to();
+/// NPS ratings up to this one (the detractors) count as unhappy unless the owner says otherwise.
+pub const DEFAULT_NPS_UNHAPPY_UP_TO: u8 = platinum_payload::Scale::Nps.unhappy_up_to();
 
 /// Which stored responses alert the owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AlertOn {
-    /// Unhappy ratings (the default; 1 and 2 unless `--unhappy-up-to` says otherwise).
+    /// Unhappy ratings (the default; 1 and 2 of 5 unless `--unhappy-up-to` says otherwise, NPS 0
+    /// to 6 unless `--nps-unhappy-up-to` does, thumbs down).
     Unhappy,
     /// Every response.
     All,
@@ -271,12 +284,12 @@ pub enum AlertOn {
 }
 
 impl AlertOn {
-    /// Whether a stored response with `rating`, flagged `spam` or not, alerts, when ratings up
-    /// to `unhappy_up_to` count as unhappy.
-    pub fn alerts(self, rating: u8, spam: bool, unhappy_up_to: u8) -> bool {
+    /// Whether a stored response with `rating` on `scale`, flagged `spam` or not, alerts, when
+    /// `unhappiness` says which ratings are unhappy.
+    pub fn alerts(self, scale: platinum_payload::Scale, rating: i64, spam: bool, unhappiness: crate::rating::Unhappiness) -> bool {
         !spam
             && match self {
-                Self::Unhappy => rating <= unhappy_up_to,
+                Self::Unhappy => unhappiness.is_unhappy(scale, rating),
                 Self::All => true,
                 Self::None => false,
             }

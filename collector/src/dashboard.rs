@@ -15,8 +15,10 @@ use serde::Deserialize;
 use crate::charts;
 use crate::client::{Peer, came_over_https, origin_names_host, requested_host};
 use crate::filter::{Listing, SpamFilter};
+use crate::rating::Unhappiness;
 use crate::session;
-use crate::store::{StoredFeedback, now_rfc3339};
+use crate::store::{AddressSource, StoredFeedback, Summary, now_rfc3339};
+use platinum_payload::Scale;
 use crate::{AppError, AppState};
 
 /// The dashboard pages and forms; every form post must come from the dashboard itself.
@@ -147,22 +149,25 @@ async fn overview(_: Owner, State(state): State<AppState>, RawQuery(query): RawQ
     Ok(layout(
         "Feedback",
         html! {
-            section class="figures" {
-                div class="figure" { span class="number" data-total=(total) { (total) } span { "responses" } }
-                div class="figure" {
-                    span class="number" { @if let Some(avg) = summary.average { (format!("{avg:.2}")) } @else { "–" } }
-                    span { "average rating" }
-                }
-            }
+            (figures(&summary))
             section class="charts" {
-                figure { (charts::rating_bars(&summary.distribution)) figcaption { "Responses per rating" } }
-                figure { (charts::trend_line(&summary.trend)) figcaption { "Average rating per day" } }
+                figure { (charts::rating_bars(&summary.distribution)) figcaption { "Responses per rating (of 5)" } }
+                figure { (charts::trend_line(&summary.trend)) figcaption { "Average rating (of 5) per day" } }
             }
+            (scale_table(&summary))
             form class="filters" method="get" action="/dashboard" {
+                label { "Scale " select name="scale" {
+                    option value="" { "any" }
+                    @for scale in Scale::ALL { option value=(scale.name()) selected=[selected(f.scale == Some(scale))] { (scale.name()) } }
+                } }
                 label { "Rating " select name="rating" {
                     option value="" { "any" }
-                    @for r in 1..=5u8 { option value=(r) selected=[selected(f.rating == Some(r))] { (r) } }
+                    @for r in 0..=10u8 { option value=(r) selected=[selected(f.rating == Some(r))] { (r) } }
                 } }
+                label title="A metadata entry the response must have, as key:value" {
+                    "Metadata "
+                    input type="text" name="meta" placeholder="plan:pro" value=[f.metadata.first().map(|(k, v)| format!("{k}:{v}"))];
+                }
                 label { "Comment " select name="has_comment" {
                     option value="" { "any" }
                     option value="yes" selected=[selected(f.has_comment == Some(true))] { "with" }
@@ -187,7 +192,7 @@ async fn overview(_: Owner, State(state): State<AppState>, RawQuery(query): RawQ
             }
             section class="responses" {
                 @if rows.is_empty() { p class="empty" { "No responses match." } }
-                @for row in &rows { (response_row(row, &back, state.store.unhappy_up_to())) }
+                @for row in &rows { (response_row(row, &back, state.store.unhappiness())) }
             }
             @if pages > 1 {
                 nav class="paging" {
@@ -206,15 +211,15 @@ async fn follow_up(_: Owner, State(state): State<AppState>) -> Result<Markup, Ap
     Ok(layout(
         "Needs follow-up",
         html! {
-            p class="lead" { "Ratings of 1 or 2, oldest first. Mark each one when you have answered it." }
+            p class="lead" { (state.store.unhappiness().describe()) ", oldest first. Mark each one when you have answered it." }
             section class="responses follow-up" data-pending=(pending.len()) {
                 @if pending.is_empty() { p class="empty" { "Nobody is waiting for an answer." } }
-                @for row in &pending { (response_row(row, back, state.store.unhappy_up_to())) }
+                @for row in &pending { (response_row(row, back, state.store.unhappiness())) }
             }
             @if !done.is_empty() {
                 h2 { "Followed up" }
                 section class="responses done" {
-                    @for row in &done { (response_row(row, back, state.store.unhappy_up_to())) }
+                    @for row in &done { (response_row(row, back, state.store.unhappiness())) }
                 }
             }
         },
@@ -227,11 +232,12 @@ async fn response_page(_: Owner, State(state): State<AppState>, Path(id): Path<S
     let sent = state.store.notifications_of(&id).await?;
     let replies = state.store.replies_of(&id).await?;
     let back = format!("/dashboard/feedback/{id}");
-    let email = row.email.as_deref().filter(|e| !e.is_empty());
+    let address = row.reply_address();
+    let email = address.map(|(e, _)| e);
     Ok(layout(
         "Response",
         html! {
-            section class="responses" { (response_row(&row, &back, state.store.unhappy_up_to())) }
+            section class="responses" { (response_row(&row, &back, state.store.unhappiness())) }
             @if !replies.is_empty() || email.is_some() { h2 { "Replies" } }
             @for reply in &replies {
                 article class={"reply " (reply.status)} data-reply-id=(reply.id) {
@@ -252,7 +258,10 @@ async fn response_page(_: Owner, State(state): State<AppState>, Path(id): Path<S
                 @if state.reply_domain.is_some() {
                     form class="reply-form" method="post" action={"/dashboard/feedback/" (row.id) "/reply"} {
                         label {
-                            span { "Reply to " (visitor_text(email)) " by e-mail" }
+                            span {
+                                "Reply to " (visitor_text(email)) " by e-mail"
+                                @if let Some((_, AddressSource::Account)) = address { " (their account's address: they typed none)" }
+                            }
                             textarea name="body" rows="6" maxlength=(MAX_REPLY_CHARS) required {}
                         }
                         button type="submit" name="send-reply" { "Send reply" }
@@ -282,8 +291,8 @@ async fn reply(_: Owner, State(state): State<AppState>, Path(id): Path<String>, 
     };
     let body = bounded("body", &form.body, MAX_REPLY_CHARS)?.ok_or_else(|| AppError::invalid(Some("body".to_owned()), "the reply is empty"))?;
     let row = state.store.feedback(&id).await?.ok_or(AppError::NotFound)?;
-    if row.email.as_deref().is_none_or(str::is_empty) {
-        return Err(AppError::invalid(None, "this visitor left no e-mail address to reply to"));
+    if row.reply_address().is_none() {
+        return Err(AppError::invalid(None, "this visitor left no e-mail address to reply to, and was not signed in with one"));
     }
     let message_id = format!("<{}@{domain}>", uuid::Uuid::new_v4());
     let reply = state.store.queue_reply(&id, body, &message_id, state.clock.now(), &now_rfc3339()).await?;
@@ -357,15 +366,76 @@ async fn stylesheet() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")], STYLE)
 }
 
-fn response_row(row: &StoredFeedback, back: &str, unhappy_up_to: u8) -> Markup {
-    let unhappy = row.rating <= i64::from(unhappy_up_to);
+/// The top figures: responses, the five-point average, and the NPS score and thumbs-up share
+/// when there are such responses.
+fn figures(summary: &Summary) -> Markup {
+    html! {
+        section class="figures" {
+            div class="figure" { span class="number" data-total=(summary.total) { (summary.total) } span { "responses" } }
+            div class="figure" {
+                span class="number" { @if let Some(avg) = summary.average { (format!("{avg:.2}")) } @else { "–" } }
+                span { "average rating (of 5)" }
+            }
+            @if let Some(nps) = summary.nps {
+                div class="figure nps" title={"Promoters " (nps.promoters) ", passives " (nps.passives) ", detractors " (nps.detractors)} {
+                    span class="number" data-nps=(format!("{:.0}", nps.score)) { (format!("{:+.0}", nps.score)) }
+                    span { "NPS (% promoters 9–10 less % detractors 0–6)" }
+                }
+            }
+            @if let Some(thumbs) = summary.thumbs {
+                div class="figure thumbs" title={(thumbs.up) " helpful, " (thumbs.down) " not helpful"} {
+                    span class="number" data-thumbs-up=(format!("{:.0}", thumbs.up_percent)) { (format!("{:.0}%", thumbs.up_percent)) }
+                    span { "found it helpful (thumbs up)" }
+                }
+            }
+        }
+    }
+}
+
+/// Each scale's responses per point.
+fn scale_table(summary: &Summary) -> Markup {
+    html! {
+        @if !summary.scales.is_empty() {
+            table class="scales" {
+                caption { "Responses per scale and rating" }
+                @for counts in &summary.scales {
+                    tr data-scale=(counts.scale.name()) {
+                        th scope="row" { (counts.scale.name()) }
+                        @for (count, rating) in counts.counts.iter().zip(counts.scale.lowest()..) {
+                            td title={(crate::rating::rating_words(counts.scale, rating.into()))} { span class="point" { (rating) ": " } (count) }
+                        }
+                        td class="total" { (counts.total) " in all" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The rating as its scale shows it: stars for five points, `9 / 10` for NPS, helpful or not
+/// for thumbs.
+fn rating_badge(row: &StoredFeedback) -> Markup {
+    let scale = row.rated_on();
+    html! {
+        @match scale {
+            Scale::Nps => span class="nps" aria-label=(row.rating_words()) { (row.rating) " / 10" },
+            Scale::Thumbs => span class={"thumbs" @if row.rating >= 1 { " up" } @else { " down" }} {
+                @if row.rating >= 1 { "👍 helpful" } @else { "👎 not helpful" }
+            },
+            _ => span class="stars" aria-label=(row.rating_words()) title=(scale.name()) {
+                @for i in 1..=5 { @if i <= row.rating { "★" } @else { "☆" } }
+            },
+        }
+    }
+}
+
+fn response_row(row: &StoredFeedback, back: &str, unhappiness: Unhappiness) -> Markup {
+    let unhappy = unhappiness.is_unhappy(row.rated_on(), row.rating);
     html! {
         article class={"response rating-" (row.rating) @if unhappy { " unhappy" } @if row.spam { " spam" }}
-            data-feedback-id=(row.id) data-rating=(row.rating) {
+            data-feedback-id=(row.id) data-rating=(row.rating) data-scale=(row.scale) {
             header {
-                span class="stars" aria-label={(row.rating) " of " (row.scale)} {
-                    @for i in 1..=row.scale { @if i <= row.rating { "★" } @else { "☆" } }
-                }
+                (rating_badge(row))
                 a class="when" href={"/dashboard/feedback/" (row.id)} title="This response and its notifications" {
                     time datetime=(row.received_at) { (row.received_at.get(..16).unwrap_or(&row.received_at).replace('T', " ")) }
                 }
@@ -378,8 +448,21 @@ fn response_row(row: &StoredFeedback, back: &str, unhappy_up_to: u8) -> Markup {
             @if row.comment.is_empty() { p class="comment none" { "(no comment)" } }
             @else { p class="comment" { (visitor_text(&row.comment)) } }
             dl {
-                @if let Some(email) = row.email.as_deref().filter(|e| !e.is_empty()) {
-                    dt { "Email" } dd class="email" { a href=(mailto(email)) { (visitor_text(email)) } }
+                @if let Some((email, source)) = row.reply_address() {
+                    dt { "Email" } dd class="email" {
+                        a href=(mailto(email)) { (visitor_text(email)) }
+                        @if source == AddressSource::Account { " " span class="tag" title="The visitor typed no address; this is the one they are signed in with" { "account" } }
+                    }
+                }
+                @if row.user_id.is_some() || row.user_name.is_some() || row.user_email.is_some() {
+                    dt { "User" } dd class="user" {
+                        @if let Some(name) = &row.user_name { span class="name" { (visitor_text(name)) } " " }
+                        @if let Some(email) = &row.user_email { span class="url" { (visitor_text(email)) } " " }
+                        @if let Some(id) = &row.user_id { span class="tag" { "id " (visitor_text(id)) } }
+                    }
+                }
+                @for (key, value) in &row.metadata.0 {
+                    dt class="meta" { (visitor_text(key)) } dd class="meta" { (visitor_text(value)) }
                 }
                 dt { "Page" } dd class="page" { (visitor_text(&row.page_title)) " " span class="url" { (visitor_text(&row.page_url)) } }
                 dt { "Browser" } dd {
@@ -526,6 +609,8 @@ figure{margin:0;background:var(--card);border-radius:10px;padding:.75rem}figcapt
 .response{background:var(--card);border-radius:10px;padding:.75rem 1rem;margin:.75rem 0;border-left:4px solid transparent}
 .response.unhappy{border-left-color:var(--bad)}.response.spam{opacity:.6}
 .response header{display:flex;gap:.75rem;align-items:center;flex-wrap:wrap}.stars{color:#f59f00;letter-spacing:1px}
+.nps{font-weight:600}.thumbs.down{color:var(--bad)}.scales{border-collapse:collapse;font-size:.9rem;margin:1rem 0}
+.scales caption{text-align:left;color:var(--muted)}.scales th,.scales td{padding:.25rem .5rem;text-align:left}.scales .point,.scales .total{color:var(--muted)}
 time,.tag,.hint,.lead,.empty{color:var(--muted);font-size:.9rem}.tag{border:1px solid var(--muted);border-radius:99px;padding:0 .5rem}
 .comment{white-space:pre-wrap;overflow-wrap:anywhere}.comment.none{color:var(--muted)}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.1rem .75rem;font-size:.85rem;margin:.5rem 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}

@@ -146,15 +146,15 @@ pub struct Digest {
     pub to: String,
     /// The owner's time zone.
     pub time_zone: String,
-    /// Responses received in the period (spam left out).
+    /// Responses received in the period on every scale (spam left out).
     pub responses: i64,
-    /// Their mean rating.
+    /// The mean rating of its five-point responses.
     pub average: Option<f64>,
     /// Responses in the period before, for the change.
     pub previous_responses: i64,
-    /// Their mean rating.
+    /// The mean rating of its five-point responses.
     pub previous_average: Option<f64>,
-    /// Responses per rating in the period, index 0 is rating 1.
+    /// Five-point responses per rating in the period, index 0 is rating 1.
     pub distribution: [i64; 5],
     /// Unhappy visitors not yet followed up, oldest first (at most 10).
     pub waiting: Vec<DigestItem>,
@@ -169,14 +169,28 @@ pub struct Digest {
 pub struct DigestItem {
     /// Its id, for the dashboard link.
     pub id: String,
+    /// The rating's scale by name; digests stored before scales had names are csat5.
+    #[serde(default = "csat5")]
+    pub scale: String,
     /// The rating.
     pub rating: i64,
     /// The comment, cut to 300 characters.
     pub comment: String,
-    /// The visitor's address, if given.
+    /// The visitor's address, if given (typed, else their account's).
     pub email: Option<String>,
     /// When it arrived, RFC 3339 UTC.
     pub received_at: String,
+}
+
+fn csat5() -> String {
+    platinum_payload::Scale::Csat5.name().to_owned()
+}
+
+impl DigestItem {
+    /// The rating in words on its scale: `2 of 5`, `3 of 10 (NPS)`, `not helpful`.
+    pub fn rating_words(&self) -> String {
+        crate::rating::rating_words(crate::rating::scale_named(&self.scale), self.rating)
+    }
 }
 
 impl Digest {
@@ -219,8 +233,8 @@ async fn gather(store: &Store, schedule: &Schedule, start: i64, end: i64, before
         Timestamp::from_second(t).map(|ts| ts.to_zoned_datetime(schedule.time_zone.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()).unwrap_or_default()
     };
     let (from, to, earlier) = (utc(start)?, utc(end)?, utc(before)?);
-    let distribution = store.ratings_between(&from, &to).await?;
-    let previous = store.ratings_between(&earlier, &from).await?;
+    let (distribution, responses) = store.ratings_between(&from, &to).await?;
+    let (previous, previous_responses) = store.ratings_between(&earlier, &from).await?;
     let (waiting, waiting_total) = store.waiting_for_follow_up(10).await?;
     let newest = store.newest_comments_between(&from, &to, 5).await?;
     let cut = |mut item: DigestItem| {
@@ -234,9 +248,9 @@ async fn gather(store: &Store, schedule: &Schedule, start: i64, end: i64, before
         from: local(start),
         to: local(end),
         time_zone: schedule.time_zone_name.clone(),
-        responses: distribution.iter().sum(),
+        responses,
         average: average(&distribution),
-        previous_responses: previous.iter().sum(),
+        previous_responses,
         previous_average: average(&previous),
         distribution,
         waiting: waiting.into_iter().map(cut).collect(),

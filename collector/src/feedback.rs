@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use platinum_payload::{Feedback, MAX_BODY_BYTES};
+use platinum_payload::{Feedback, MAX_BODY_BYTES, ReceivedFeedback};
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -58,7 +58,7 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Body) -
     let bytes = read_body(&headers, body).await?;
     let mut feedback = parse(&bytes)?;
     feedback.drop_control_chars();
-    feedback.validate().map_err(|e| AppError::invalid(Some(e.field.to_owned()), e.to_string()))?;
+    feedback.validate().map_err(payload_error)?;
     // Retries must match whatever case the first attempt used.
     feedback.id.make_ascii_lowercase();
     let id = feedback.id.clone();
@@ -120,10 +120,16 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, AppError> {
     }
 }
 
-/// Parses the payload; a serde error names the JSON path it happened at.
+/// A payload the shared rules refuse, as a 400 naming the member.
+fn payload_error(e: platinum_payload::PayloadError) -> AppError {
+    AppError::invalid(Some(e.field.to_string()), e.to_string())
+}
+
+/// Parses the payload in either schema version; a serde error names the JSON path it happened
+/// at, and a `scale` in the other version's form is named with what it held.
 fn parse(bytes: &[u8]) -> Result<Feedback, AppError> {
     let mut json = serde_json::Deserializer::from_slice(bytes);
-    let feedback: Feedback = serde_path_to_error::deserialize(&mut json).map_err(|e| {
+    let received: ReceivedFeedback = serde_path_to_error::deserialize(&mut json).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
         let field = message
@@ -138,7 +144,7 @@ fn parse(bytes: &[u8]) -> Result<Feedback, AppError> {
         AppError::invalid(field, message)
     })?;
     json.end().map_err(|e| AppError::invalid(None, e.to_string()))?;
-    Ok(feedback)
+    received.into_feedback().map_err(payload_error)
 }
 
 #[derive(Serialize)]
@@ -167,7 +173,7 @@ pub fn csv_response(rows: &[StoredFeedback]) -> Result<Response, AppError> {
     out.write_record([
         "id", "received_at", "origin", "rating", "scale", "comment", "email", "page_url", "page_title", "page_referrer",
         "locale", "user_agent", "viewport_width", "viewport_height", "created_at", "widget_version", "spam", "followed_up_at",
-        "clock_skewed",
+        "clock_skewed", "user_id", "user_email", "user_name", "metadata",
     ])
     .map_err(failed)?;
     for r in rows {
@@ -176,7 +182,7 @@ pub fn csv_response(rows: &[StoredFeedback]) -> Result<Response, AppError> {
             neutralise(&r.received_at),
             neutralise(r.origin.as_deref().unwrap_or("")),
             r.rating.to_string(),
-            r.scale.to_string(),
+            r.scale.clone(),
             neutralise(&r.comment),
             neutralise(r.email.as_deref().unwrap_or("")),
             neutralise(&r.page_url),
@@ -191,6 +197,11 @@ pub fn csv_response(rows: &[StoredFeedback]) -> Result<Response, AppError> {
             r.spam.to_string(),
             neutralise(r.followed_up_at.as_deref().unwrap_or("")),
             r.clock_skewed.to_string(),
+            neutralise(r.user_id.as_deref().unwrap_or("")),
+            neutralise(r.user_email.as_deref().unwrap_or("")),
+            neutralise(r.user_name.as_deref().unwrap_or("")),
+            // A JSON object starts with `{`, which no spreadsheet reads as a formula.
+            r.metadata.as_json_text(),
         ])
         .map_err(failed)?;
     }

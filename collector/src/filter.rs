@@ -1,5 +1,6 @@
 //! The filters and paging shared by the dashboard and `GET /api/feedback`, read from a query string.
 
+use platinum_payload::{METADATA_KEY_SEPARATOR, Scale};
 use time::Date;
 use time::macros::format_description;
 
@@ -8,8 +9,12 @@ use crate::AppError;
 /// Which responses to show. Empty query parameters (as HTML forms send them) mean "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FeedbackFilter {
-    /// `rating=1..5`: only this rating.
+    /// `rating=0..10`: only this rating (on the `scale` when one is given).
     pub rating: Option<u8>,
+    /// `scale=csat5|stars5|emoji5|thumbs|nps`: only ratings on this scale.
+    pub scale: Option<Scale>,
+    /// `meta=key:value`, repeatable: only responses whose metadata has each of these entries.
+    pub metadata: Vec<(String, String)>,
     /// `has_comment=yes|no`.
     pub has_comment: Option<bool>,
     /// `has_email=yes|no`.
@@ -86,7 +91,15 @@ impl Listing {
             let bad = |expected: &str| AppError::invalid(Some(key.clone()), format!("{key} must be {expected} (got {value:?})"));
             let f = &mut listing.filter;
             match key.as_str() {
-                "rating" => f.rating = Some(value.parse().ok().filter(|r| (1..=5).contains(r)).ok_or_else(|| bad("a rating from 1 to 5"))?),
+                "rating" => f.rating = Some(value.parse().ok().filter(|r| *r <= 10).ok_or_else(|| bad("a rating from 0 to 10"))?),
+                "scale" => f.scale = Some(Scale::from_name(value).ok_or_else(|| bad("csat5, stars5, emoji5, thumbs or nps"))?),
+                "meta" => {
+                    let (name, wanted) = value.split_once(METADATA_KEY_SEPARATOR).ok_or_else(|| bad("key:value, like plan:pro"))?;
+                    if name.is_empty() {
+                        return Err(bad("key:value with a key, like plan:pro"));
+                    }
+                    f.metadata.push((name.to_owned(), wanted.to_owned()));
+                }
                 "has_comment" => f.has_comment = Some(yes_no(value).ok_or_else(|| bad("yes or no"))?),
                 "has_email" => f.has_email = Some(yes_no(value).ok_or_else(|| bad("yes or no"))?),
                 "from" => f.from = Some(date(value).ok_or_else(|| bad("a date like 2026-11-23"))?),
@@ -118,6 +131,13 @@ impl Listing {
                 _ => {}
             }
         }
+        let f = &listing.filter;
+        if let (Some(rating), Some(scale)) = (f.rating, f.scale)
+            && !scale.contains(rating)
+        {
+            let message = format!("rating {rating} is not on the {} scale ({} to {})", scale.name(), scale.lowest(), scale.highest());
+            return Err(AppError::invalid(Some("rating".to_owned()), message));
+        }
         Ok(listing)
     }
 
@@ -128,6 +148,12 @@ impl Listing {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if let Some(r) = f.rating {
             pairs.push(("rating", r.to_string()));
+        }
+        if let Some(scale) = f.scale {
+            pairs.push(("scale", scale.name().to_owned()));
+        }
+        for (key, value) in &f.metadata {
+            pairs.push(("meta", format!("{key}{METADATA_KEY_SEPARATOR}{value}")));
         }
         if let Some(b) = f.has_comment {
             pairs.push(("has_comment", yes_no(b).to_owned()));

@@ -19,6 +19,7 @@ mod feedback;
 pub mod filter;
 mod health;
 pub mod notify;
+pub mod rating;
 pub mod notifications;
 pub mod limit;
 pub mod mail;

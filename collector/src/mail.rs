@@ -19,7 +19,8 @@ use percent_encoding::percent_decode_str;
 
 use crate::delivery::{Links, Outcome};
 use crate::digest::{Digest, DigestItem};
-use crate::store::StoredFeedback;
+use crate::rating::Unhappiness;
+use crate::store::{AddressSource, StoredFeedback};
 
 pub use lettre::message::Mailbox;
 
@@ -224,8 +225,8 @@ pub struct MailSettings {
     pub from: Mailbox,
     /// The owner (`--mail-to`).
     pub owner: Mailbox,
-    /// Ratings up to this one make an alert say "Unhappy visitor" (`--unhappy-up-to`).
-    pub unhappy_up_to: u8,
+    /// Which ratings make an alert say "Unhappy visitor" (`--unhappy-up-to`, `--nps-unhappy-up-to`).
+    pub unhappiness: Unhappiness,
 }
 
 impl MailSettings {
@@ -235,7 +236,7 @@ impl MailSettings {
             server: parse_smtp_url(smtp_url)?,
             from: parse_mail_from(mail_from)?,
             owner: parse_mail_to(mail_to)?,
-            unhappy_up_to: crate::config::DEFAULT_UNHAPPY_UP_TO,
+            unhappiness: Unhappiness::default(),
         })
     }
 }
@@ -254,7 +255,7 @@ impl Mail {
     /// an address, so that answering from a mail client reaches them; `link` (the response in the
     /// dashboard) is where a long comment can be read whole.
     pub fn alert(response: &StoredFeedback, link: &str, settings: &MailSettings) -> Mail {
-        let up_to = settings.unhappy_up_to;
+        let up_to = settings.unhappiness;
         let subject = alert_subject(response, up_to);
         let message_id = new_message_id(&settings.from);
         let reply_to = visitor_mailbox(response).ok();
@@ -357,7 +358,7 @@ fn message_id_token(id: &str) -> Option<String> {
 }
 
 fn visitor_mailbox(response: &StoredFeedback) -> Result<Mailbox, String> {
-    let email = response.email.as_deref().filter(|email| !email.is_empty());
+    let email = response.reply_address().map(|(address, _)| address);
     let email = email.ok_or_else(|| format!("response {} has no visitor e-mail address to reply to", response.id))?;
     email
         .parse::<Address>()
@@ -365,15 +366,15 @@ fn visitor_mailbox(response: &StoredFeedback) -> Result<Mailbox, String> {
         .map_err(|_| format!("the visitor's address {email:?} (response {}) is not one mail can be sent to", response.id))
 }
 
-fn alert_subject(response: &StoredFeedback, up_to: u8) -> String {
-    let head = format!("{} ({} of {})", verdict(response.rating, up_to), response.rating, response.scale);
+fn alert_subject(response: &StoredFeedback, up_to: Unhappiness) -> String {
+    let head = format!("{} ({})", verdict(response, up_to), crate::rating::rating_short(response.rated_on(), response.rating));
     let words = snippet(&response.comment, SUBJECT_COMMENT_CHARS);
     if words.is_empty() { head } else { format!("{head}: \"{words}\"") }
 }
 
-/// How an alert is headed when ratings up to `up_to` count as unhappy.
-fn verdict(rating: i64, up_to: u8) -> &'static str {
-    if rating <= i64::from(up_to) { "Unhappy visitor" } else { "New feedback" }
+/// How an alert is headed when `up_to` says which ratings count as unhappy.
+fn verdict(response: &StoredFeedback, up_to: Unhappiness) -> &'static str {
+    if up_to.is_unhappy(response.rated_on(), response.rating) { "Unhappy visitor" } else { "New feedback" }
 }
 
 /// The page's title on one line, or its URL when it has none.
@@ -420,7 +421,7 @@ fn alert_comment(response: &StoredFeedback) -> (String, bool) {
     }
 }
 
-fn alert_text(response: &StoredFeedback, link: &str, up_to: u8) -> String {
+fn alert_text(response: &StoredFeedback, link: &str, up_to: Unhappiness) -> String {
     let (comment, was_cut) = alert_comment(response);
     let mut text = format!("{}\n\n", headline(response, up_to));
     match comment.trim() {
@@ -431,19 +432,47 @@ fn alert_text(response: &StoredFeedback, link: &str, up_to: u8) -> String {
         text.push_str(&format!("\nThe comment goes on; read all of it in the dashboard: {link}\n"));
     }
     text.push_str(&format!("\nPage:     {}\n          {}\n", page_name(response, BODY_TITLE_CHARS), header_text(&response.page_url)));
-    if let Some(email) = &response.email {
-        text.push_str(&format!("E-mail:   {} (answering this message writes to them)\n", header_text(email)));
+    if let Some((email, source)) = response.reply_address() {
+        text.push_str(&format!("E-mail:   {} ({}; answering this message writes to them)\n", header_text(email), address_source(source)));
+    }
+    if let Some(user) = user_line(response) {
+        text.push_str(&format!("User:     {}\n", header_text(&user)));
+    }
+    for (key, value) in &response.metadata.0 {
+        text.push_str(&format!("{}: {}\n", header_text(key), header_text(value)));
     }
     text.push_str(&format!("Received: {}\n\nIn the dashboard: {link}\n", response.received_at));
     text
 }
 
-/// `Unhappy visitor: 1 of 5 on Cart.`
-fn headline(response: &StoredFeedback, up_to: u8) -> String {
-    format!("{}: {} of {} on {}.", verdict(response.rating, up_to), response.rating, response.scale, page_name(response, BODY_TITLE_CHARS))
+/// `Unhappy visitor: 1 of 5 on Cart.`, `New feedback: 9 of 10 (NPS) on Cart.`
+fn headline(response: &StoredFeedback, up_to: Unhappiness) -> String {
+    format!("{}: {} on {}.", verdict(response, up_to), response.rating_words(), page_name(response, BODY_TITLE_CHARS))
 }
 
-fn alert_html(response: &StoredFeedback, link: &str, subject: &str, up_to: u8) -> Markup {
+/// "typed by the visitor" or "their account's address".
+fn address_source(source: AddressSource) -> &'static str {
+    match source {
+        AddressSource::Typed => "typed by the visitor",
+        AddressSource::Account => "their account's address",
+    }
+}
+
+/// The signed-in visitor: `Ana Silva <ana@shop.example>, id u_4821`, as much as is known.
+pub fn user_line(response: &StoredFeedback) -> Option<String> {
+    let mut parts = Vec::new();
+    match (&response.user_name, &response.user_email) {
+        (Some(name), Some(email)) => parts.push(format!("{name} <{email}>")),
+        (Some(known), None) | (None, Some(known)) => parts.push(known.clone()),
+        (None, None) => {}
+    }
+    if let Some(id) = &response.user_id {
+        parts.push(format!("id {id}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+fn alert_html(response: &StoredFeedback, link: &str, subject: &str, up_to: Unhappiness) -> Markup {
     let (comment, was_cut) = alert_comment(response);
     let page = page_name(response, BODY_TITLE_CHARS);
     page_html(
@@ -460,8 +489,14 @@ fn alert_html(response: &StoredFeedback, link: &str, subject: &str, up_to: u8) -
             }
             table {
                 tr { th align="left" { "Page" } td { (web_link(&response.page_url, &page)) } }
-                @if let Some(email) = &response.email {
-                    tr { th align="left" { "E-mail" } td { (email) " (answering this message writes to them)" } }
+                @if let Some((email, source)) = response.reply_address() {
+                    tr { th align="left" { "E-mail" } td { (email) " (" (address_source(source)) "; answering this message writes to them)" } }
+                }
+                @if let Some(user) = user_line(response) {
+                    tr { th align="left" { "User" } td { (user) } }
+                }
+                @for (key, value) in &response.metadata.0 {
+                    tr { th align="left" { (key) } td { (value) } }
                 }
                 tr { th align="left" { "Received" } td { (response.received_at) } }
             }
@@ -496,7 +531,7 @@ fn reply_attribution(response: &StoredFeedback) -> String {
 fn visitor_words(response: &StoredFeedback) -> String {
     let comment = body_text(&response.comment);
     match comment.trim() {
-        "" => format!("(A rating of {} of {}, without a comment.)", response.rating, response.scale),
+        "" => format!("(A rating of {}, without a comment.)", response.rating_words()),
         words => words.to_owned(),
     }
 }
@@ -576,14 +611,14 @@ fn digest_text(digest: &Digest, links: &Links) -> String {
 
 fn digest_item_text(item: &DigestItem, links: &Links) -> String {
     let email = item.email.as_deref().map(|e| format!(" — {e}")).unwrap_or_default();
-    format!("- {} of 5{email}: {}\n  {}\n", item.rating, body_text(&item.comment).replace('\n', " "), links.response(&item.id))
+    format!("- {}{email}: {}\n  {}\n", item.rating_words(), body_text(&item.comment).replace('\n', " "), links.response(&item.id))
 }
 
 fn digest_html(digest: &Digest, links: &Links, subject: &str) -> Markup {
     let item = |item: &DigestItem| {
         html! {
             li {
-                strong { (item.rating) " of 5" } @if let Some(email) = &item.email { " — " (email) } ": "
+                strong { (item.rating_words()) } @if let Some(email) = &item.email { " — " (email) } ": "
                 (body_text(&item.comment)) " " (web_link(&links.response(&item.id), "open"))
             }
         }
@@ -712,6 +747,7 @@ mod tests {
     use super::*;
 
     const PASSWORD: &str = "s3cr3t-p@ss";
+    const DEFAULT: Unhappiness = Unhappiness { five_point_up_to: 2, nps_up_to: 6 };
 
     fn settings() -> MailSettings {
         MailSettings::parse("smtp://127.0.0.1:2525?tls=none", "Shop alerts <alerts@shop.example>", "owner@shop.example").expect("settings")
@@ -723,9 +759,13 @@ mod tests {
             received_at: "2026-11-23T10:00:01.000Z".into(),
             origin: Some("https://shop.example".into()),
             rating,
-            scale: 5,
+            scale: "csat5".into(),
             comment: comment.into(),
             email: email.map(Into::into),
+            user_id: None,
+            user_email: None,
+            user_name: None,
+            metadata: crate::store::Metadata::default(),
             page_url: "https://shop.example/cart".into(),
             page_title: "Cart".into(),
             page_referrer: String::new(),
@@ -800,7 +840,7 @@ mod tests {
     fn the_password_is_never_shown() {
         let url = parse_smtp_url("smtps://alerts:s3cr3t-p%40ss@mail.example").expect("url");
         assert_eq!(url.to_string(), "smtps://alerts@mail.example:465");
-        let settings = MailSettings { server: url.clone(), from: parse_mail_from("a@shop.example").expect("from"), owner: parse_mail_to("o@shop.example").expect("to"), unhappy_up_to: 2 };
+        let settings = MailSettings { server: url.clone(), from: parse_mail_from("a@shop.example").expect("from"), owner: parse_mail_to("o@shop.example").expect("to"), unhappiness: Unhappiness::default() };
         let mailer = Mailer::new(&settings).expect("mailer");
         for shown in [format!("{url:?}"), format!("{settings:?}"), format!("{mailer:?}")] {
             assert!(!shown.contains("s3cr3t"), "{shown}");
@@ -831,14 +871,44 @@ mod tests {
     #[test]
     fn subjects_tell_unhappy_from_the_rest_and_show_the_first_words() {
         let long = "The checkout button does nothing when I press it, three times now, on two browsers";
-        let subject = alert_subject(&response(1, long, None), 2);
+        let subject = alert_subject(&response(1, long, None), DEFAULT);
         assert_eq!(subject, "Unhappy visitor (1 of 5): \"The checkout button does nothing when I press it, three…\"");
-        assert_eq!(alert_subject(&response(2, "Slow.", None), 2), "Unhappy visitor (2 of 5): \"Slow.\"");
-        assert_eq!(alert_subject(&response(4, "", None), 2), "New feedback (4 of 5)");
-        assert_eq!(alert_subject(&response(3, "  ", None), 2), "New feedback (3 of 5)");
-        assert_eq!(alert_subject(&response(3, "Meh", None), 3), "Unhappy visitor (3 of 5): \"Meh\"", "the owner's threshold");
-        let unbroken = alert_subject(&response(1, &"x".repeat(100), None), 2);
+        assert_eq!(alert_subject(&response(2, "Slow.", None), DEFAULT), "Unhappy visitor (2 of 5): \"Slow.\"");
+        assert_eq!(alert_subject(&response(4, "", None), DEFAULT), "New feedback (4 of 5)");
+        assert_eq!(alert_subject(&response(3, "  ", None), DEFAULT), "New feedback (3 of 5)");
+        assert_eq!(alert_subject(&response(3, "Meh", None), Unhappiness { five_point_up_to: 3, ..DEFAULT }), "Unhappy visitor (3 of 5): \"Meh\"", "the owner's threshold");
+        let unbroken = alert_subject(&response(1, &"x".repeat(100), None), DEFAULT);
         assert_eq!(unbroken, format!("Unhappy visitor (1 of 5): \"{}…\"", "x".repeat(60)));
+    }
+
+    #[test]
+    fn alerts_read_each_scale_in_its_own_terms() {
+        let on = |scale: &str, rating: i64| StoredFeedback { scale: scale.into(), ..response(rating, "", None) };
+        assert_eq!(alert_subject(&on("nps", 6), DEFAULT), "Unhappy visitor (NPS 6 of 10)");
+        assert_eq!(alert_subject(&on("nps", 7), DEFAULT), "New feedback (NPS 7 of 10)");
+        assert_eq!(alert_subject(&on("nps", 7), Unhappiness { nps_up_to: 7, ..DEFAULT }), "Unhappy visitor (NPS 7 of 10)");
+        assert_eq!(alert_subject(&on("thumbs", 0), DEFAULT), "Unhappy visitor (not helpful)");
+        assert_eq!(alert_subject(&on("thumbs", 1), DEFAULT), "New feedback (helpful)");
+        let text = alert_text(&on("nps", 9), "https://collector.example/dashboard", DEFAULT);
+        assert!(text.starts_with("New feedback: 9 of 10 (NPS) on Cart."), "{text}");
+    }
+
+    #[test]
+    fn a_signed_in_visitor_is_written_to_at_their_account_address() {
+        let mut signed_in = response(1, "Broken", None);
+        signed_in.user_email = Some("ana.silva@shop.example".into());
+        signed_in.user_name = Some("Ana Silva".into());
+        signed_in.user_id = Some("u_4821".into());
+        signed_in.metadata = crate::store::Metadata(vec![("plan".into(), "pro".into())]);
+        let reply = Mail::reply(&signed_in, "Sorry", &[], &settings());
+        assert_eq!(header(&header_lines(&reply), "To"), Some("ana.silva@shop.example"));
+        let alert = Mail::alert(&signed_in, "https://collector.example/dashboard", &settings());
+        assert_eq!(header(&header_lines(&alert), "Reply-To"), Some("ana.silva@shop.example"));
+        let text = alert_text(&signed_in, "https://collector.example/dashboard", DEFAULT);
+        assert!(text.contains("ana.silva@shop.example (their account's address;"), "{text}");
+        assert!(text.contains("User:     Ana Silva <ana.silva@shop.example>, id u_4821") && text.contains("plan: pro"), "{text}");
+        signed_in.email = Some("typed@example.com".into());
+        assert_eq!(header(&header_lines(&Mail::reply(&signed_in, "Sorry", &[], &settings())), "To"), Some("typed@example.com"));
     }
 
     #[test]
@@ -863,7 +933,7 @@ mod tests {
         let mut visitor = response(1, "<script>alert(1)</script> & <b>bold</b>", None);
         visitor.page_url = "javascript:alert(2)".into();
         visitor.page_title = "<img src=x onerror=alert(3)>".into();
-        let html = alert_html(&visitor, "https://collector.example/dashboard", &alert_subject(&visitor, 2), 2).into_string();
+        let html = alert_html(&visitor, "https://collector.example/dashboard", &alert_subject(&visitor, DEFAULT), DEFAULT).into_string();
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"), "{html}");
         assert!(!html.contains("<script") && !html.contains("<b>") && !html.contains("<img"), "{html}");
         assert!(!html.contains("href=\"javascript:"), "{html}");
@@ -875,12 +945,12 @@ mod tests {
         let comment = "word ".repeat(400);
         let visitor = response(2, &comment, None);
         let link = "https://collector.example/dashboard?q=0b5c3f4e";
-        let text = alert_text(&visitor, link, 2);
+        let text = alert_text(&visitor, link, DEFAULT);
         let quoted_chars: usize = text.lines().filter(|line| line.starts_with("> ")).map(|line| line.chars().count() - 2).sum();
         assert!((800..=1001).contains(&quoted_chars), "{quoted_chars}");
         assert!(text.contains("word…"), "{text}");
         assert!(text.contains(&format!("read all of it in the dashboard: {link}")), "{text}");
-        let short = alert_text(&response(2, "Too slow", None), link, 2);
+        let short = alert_text(&response(2, "Too slow", None), link, DEFAULT);
         assert!(!short.contains("goes on"), "{short}");
     }
 

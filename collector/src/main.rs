@@ -89,7 +89,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let channels: Arc<[Channel]> = notify::channels_from(&args.notify)?.into();
     let schedule = args.notify.schedule();
     let wake = Arc::new(tokio::sync::Notify::new());
-    let plan = AlertPlan { unhappy_up_to: args.notify.unhappy_up_to, on: Some(args.notify.alert_on), channels: channels.iter().map(Channel::id).collect(), wake: wake.clone() };
+    let plan = AlertPlan { unhappiness: args.notify.unhappiness(), on: Some(args.notify.alert_on), channels: channels.iter().map(Channel::id).collect(), wake: wake.clone() };
     let (store, writer) =
         Store::open_with(&args.db, plan).await.map_err(|e| format!("opening database {}: {e}", args.db.display()))?;
     let policy = Policy {

@@ -163,7 +163,7 @@ fn slack_digest(digest: &Digest, links: &Links) -> serde_json::Value {
     let escape = crate::webhook::escape_mrkdwn;
     let mut text = escape(&crate::mail::digest_subject(digest));
     for item in &digest.waiting {
-        text.push_str(&format!("\n• {} of 5: {} <{}|open>", item.rating, escape(&item.comment.replace('\n', " ")), links.response(&item.id)));
+        text.push_str(&format!("\n• {}: {} <{}|open>", item.rating_words(), escape(&item.comment.replace('\n', " ")), links.response(&item.id)));
     }
     text.push_str(&format!("\n<{}|Open the dashboard>", links.dashboard()));
     serde_json::json!({ "text": text, "unfurl_links": false, "unfurl_media": false })
@@ -178,7 +178,7 @@ pub fn channels_from(args: &NotifyArgs) -> Result<Vec<Channel>, String> {
         (Some(server), from, Some(owner)) => {
             // Mail from the owner's own address is what most servers accept without more ado.
             let from = from.clone().unwrap_or_else(|| owner.clone());
-            let settings = MailSettings { server: server.clone(), from, owner: owner.clone(), unhappy_up_to: args.unhappy_up_to };
+            let settings = MailSettings { server: server.clone(), from, owner: owner.clone(), unhappiness: args.unhappiness() };
             channels.push(Channel::Email(Mailer::new(&settings)?));
         }
         (None, None, None) => {}
@@ -469,17 +469,26 @@ mod tests {
 
     #[test]
     fn the_unhappy_threshold_is_the_owners_within_the_scale() {
+        use crate::config::NotifyArgs;
         use clap::Parser;
+        use platinum_payload::Scale;
         let parse = |args: &[&str]| crate::Cli::try_parse_from(std::iter::once("platinum-collector").chain(args.iter().copied()));
         let default = parse(&[]).expect("no options").serve.notify;
         assert_eq!(default.unhappy_up_to, 2);
+        assert_eq!(default.nps_unhappy_up_to, 6, "NPS's detractors");
         let three = parse(&["--unhappy-up-to", "3"]).expect("3 is allowed").serve.notify;
-        assert!(three.alert_on.alerts(3, false, three.unhappy_up_to));
-        assert!(!three.alert_on.alerts(4, false, three.unhappy_up_to));
-        assert!(!three.alert_on.alerts(1, true, three.unhappy_up_to), "spam never alerts");
-        for bad in ["0", "5", "two"] {
-            let refused = parse(&["--unhappy-up-to", bad]).expect_err("refused").to_string();
-            assert!(refused.contains("--unhappy-up-to"), "{refused}");
+        let alerts = |args: &NotifyArgs, scale: Scale, rating: i64| args.alert_on.alerts(scale, rating, false, args.unhappiness());
+        assert!(alerts(&three, Scale::Csat5, 3) && alerts(&three, Scale::Stars5, 3));
+        assert!(!alerts(&three, Scale::Emoji5, 4));
+        assert!(!three.alert_on.alerts(Scale::Csat5, 1, true, three.unhappiness()), "spam never alerts");
+        assert!(alerts(&three, Scale::Nps, 6) && !alerts(&three, Scale::Nps, 7), "NPS keeps its own threshold");
+        assert!(alerts(&three, Scale::Thumbs, 0) && !alerts(&three, Scale::Thumbs, 1), "thumbs down always");
+        let nps = parse(&["--nps-unhappy-up-to", "3"]).expect("3 is allowed").serve.notify;
+        assert!(alerts(&nps, Scale::Nps, 3) && !alerts(&nps, Scale::Nps, 4) && alerts(&nps, Scale::Csat5, 2));
+        assert!(parse(&["--nps-unhappy-up-to", "0"]).is_ok());
+        for (option, bad) in [("--unhappy-up-to", "0"), ("--unhappy-up-to", "5"), ("--unhappy-up-to", "two"), ("--nps-unhappy-up-to", "10")] {
+            let refused = parse(&[option, bad]).expect_err("refused").to_string();
+            assert!(refused.contains(option), "{refused}");
         }
     }
 

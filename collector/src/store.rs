@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::str::FromStr;
 use std::time::Duration;
 
-use platinum_payload::Feedback;
+use platinum_payload::{Feedback, Scale};
 use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
@@ -22,6 +22,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::AlertOn;
 use crate::filter::{FeedbackFilter, SpamFilter};
+use crate::rating::{FIVE_POINT_SQL, Unhappiness};
 
 /// Most rows written in one transaction.
 pub const MAX_BATCH: usize = 256;
@@ -90,8 +91,8 @@ pub struct Store {
     writer: mpsc::Sender<Write>,
     /// Responses stored since start, counted by the writer after each commit.
     stored: Arc<AtomicU64>,
-    /// Ratings up to this one count as unhappy.
-    unhappy_up_to: u8,
+    /// Which ratings count as unhappy.
+    unhappiness: Unhappiness,
     /// How read connections are opened, for [`Store::with_reads_of_its_own`].
     options: Arc<SqliteConnectOptions>,
 }
@@ -145,9 +146,9 @@ impl Store {
             .await?;
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
         let stored = Arc::new(AtomicU64::new(0));
-        let unhappy_up_to = plan.unhappy_up_to;
+        let unhappiness = plan.unhappiness;
         let writer = tokio::spawn(write_loop(conn, rx, plan, Arc::clone(&stored)));
-        Ok((Self { reads, writer: tx, stored, unhappy_up_to, options: Arc::new(options) }, Writer(writer)))
+        Ok((Self { reads, writer: tx, stored, unhappiness, options: Arc::new(options) }, Writer(writer)))
     }
 
     /// The same store reading through one connection of its own, opened when first used by
@@ -164,14 +165,14 @@ impl Store {
             reads,
             writer: self.writer.clone(),
             stored: Arc::clone(&self.stored),
-            unhappy_up_to: self.unhappy_up_to,
+            unhappiness: self.unhappiness,
             options: Arc::clone(&self.options),
         }
     }
 
-    /// Ratings up to this one count as unhappy.
-    pub fn unhappy_up_to(&self) -> u8 {
-        self.unhappy_up_to
+    /// Which ratings count as unhappy.
+    pub fn unhappiness(&self) -> Unhappiness {
+        self.unhappiness
     }
 
     /// How many new responses this process has stored since it started.
@@ -239,38 +240,42 @@ impl Store {
         query.build_query_scalar().fetch_one(&self.reads).await
     }
 
-    /// Totals, rating distribution and daily trend of the responses matching `filter`.
+    /// Totals, each scale's distribution and the daily trend of the responses matching `filter`.
     pub async fn summary(&self, filter: &FeedbackFilter) -> Result<Summary, sqlx::Error> {
-        let mut query = QueryBuilder::new("SELECT rating, COUNT(*) FROM feedback");
+        let mut query = QueryBuilder::new("SELECT scale, rating, COUNT(*) FROM feedback");
         push_filter(&mut query, filter);
-        query.push(" GROUP BY rating");
-        let distribution = distribution(query.build_query_as().fetch_all(&self.reads).await?);
-        let mut query = QueryBuilder::new("SELECT substr(received_at, 1, 10) AS day, AVG(rating), COUNT(*) FROM feedback");
-        push_filter(&mut query, filter);
+        query.push(" GROUP BY scale, rating");
+        let rows: Vec<(String, i64, i64)> = query.build_query_as().fetch_all(&self.reads).await?;
+        let scales = ScaleCounts::from_rows(rows);
+        let five: Vec<(i64, i64)> = scales.iter().filter(|s| crate::rating::is_five_point(s.scale)).flat_map(ScaleCounts::points).collect();
+        let distribution = distribution(five);
+        // Only five-point ratings have a mean worth drawing; NPS and thumbs have their own figures.
+        let mut query =
+            QueryBuilder::new(format!("SELECT substr(received_at, 1, 10) AS day, AVG(rating), COUNT(*) FROM feedback WHERE scale IN {FIVE_POINT_SQL}"));
+        push_conditions(&mut query, filter, " AND ");
         query.push(" GROUP BY day ORDER BY day DESC LIMIT 90");
         let mut trend = Vec::new();
         for row in query.build().fetch_all(&self.reads).await? {
             trend.push(DayPoint { day: row.try_get(0)?, average: row.try_get(1)?, count: row.try_get(2)? });
         }
         trend.reverse();
-        let total: i64 = distribution.iter().sum();
-        Ok(Summary { total, average: crate::digest::average(&distribution), distribution, trend })
+        let total = scales.iter().map(|s| s.total).sum();
+        Ok(Summary { total, average: crate::digest::average(&distribution), distribution, nps: NpsScore::of(&scales), thumbs: ThumbsShare::of(&scales), scales, trend })
     }
 
     /// Unhappy responses (not spam): the ones not yet followed up first, oldest first, then up
     /// to 50 recently followed up.
     pub async fn follow_up(&self) -> Result<(Vec<StoredFeedback>, Vec<StoredFeedback>), sqlx::Error> {
+        let unhappy = self.unhappiness.sql();
         let pending = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM feedback WHERE rating <= ? AND spam = 0 AND followed_up_at IS NULL ORDER BY rowid"
+            "SELECT {COLUMNS} FROM feedback WHERE {unhappy} AND spam = 0 AND followed_up_at IS NULL ORDER BY rowid"
         ))
-        .bind(i64::from(self.unhappy_up_to))
         .fetch_all(&self.reads)
         .await?;
         let done = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM feedback WHERE rating <= ? AND spam = 0 AND followed_up_at IS NOT NULL \
+            "SELECT {COLUMNS} FROM feedback WHERE {unhappy} AND spam = 0 AND followed_up_at IS NOT NULL \
              ORDER BY followed_up_at DESC LIMIT 50"
         ))
-        .bind(i64::from(self.unhappy_up_to))
         .fetch_all(&self.reads)
         .await?;
         Ok((pending, done))
@@ -292,16 +297,105 @@ impl Store {
     }
 }
 
-/// `(rating, count)` rows as counts per rating, index 0 is rating 1; ratings off the scale are
-/// left out.
+/// `(rating, count)` rows of five-point ratings as counts per rating, index 0 is rating 1;
+/// ratings off the scale are left out. Rows of the same rating (on different five-point
+/// scales) add up.
 fn distribution(rows: Vec<(i64, i64)>) -> [i64; 5] {
     let mut counts = [0i64; 5];
     for (rating, count) in rows {
         if let Some(slot) = usize::try_from(rating - 1).ok().and_then(|i| counts.get_mut(i)) {
-            *slot = count;
+            *slot += count;
         }
     }
     counts
+}
+
+/// How many responses gave each point of one scale.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScaleCounts {
+    /// The scale.
+    pub scale: Scale,
+    /// Responses per point, from the scale's lowest point up.
+    pub counts: Vec<i64>,
+    /// All of them.
+    pub total: i64,
+}
+
+impl ScaleCounts {
+    /// `(scale, rating, count)` rows as one entry per scale that has any, in [`Scale::ALL`]'s order.
+    fn from_rows(rows: Vec<(String, i64, i64)>) -> Vec<Self> {
+        let mut scales: Vec<Self> = Scale::ALL
+            .into_iter()
+            .map(|scale| Self { scale, counts: vec![0; usize::from(scale.points())], total: 0 })
+            .collect();
+        for (name, rating, count) in rows {
+            let Some(entry) = scales.iter_mut().find(|s| s.scale.name() == name) else { continue };
+            let point = usize::try_from(rating - i64::from(entry.scale.lowest())).ok();
+            if let Some(slot) = point.and_then(|i| entry.counts.get_mut(i)) {
+                *slot += count;
+                entry.total += count;
+            }
+        }
+        scales.retain(|s| s.total > 0);
+        scales
+    }
+
+    /// `(rating, count)` for each point.
+    fn points(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
+        self.counts.iter().zip(i64::from(self.scale.lowest())..).map(|(count, rating)| (rating, *count))
+    }
+
+    /// Responses with a rating in `from..=to`.
+    fn between(&self, from: u8, to: u8) -> i64 {
+        self.points().filter(|(rating, _)| (i64::from(from)..=i64::from(to)).contains(rating)).map(|(_, n)| n).sum()
+    }
+}
+
+/// The Net Promoter Score of the NPS responses: the percentage of promoters (9–10) less the
+/// percentage of detractors (0–6), from −100 to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NpsScore {
+    /// Ratings of 9 and 10.
+    pub promoters: i64,
+    /// Ratings of 7 and 8.
+    pub passives: i64,
+    /// Ratings of 0 to 6.
+    pub detractors: i64,
+    /// The score.
+    pub score: f64,
+}
+
+impl NpsScore {
+    fn of(scales: &[ScaleCounts]) -> Option<Self> {
+        let nps = scales.iter().find(|s| s.scale == Scale::Nps)?;
+        let (promoters, detractors) = (nps.between(Scale::Nps.happy_from(), 10), nps.between(0, Scale::Nps.unhappy_up_to()));
+        let passives = nps.total - promoters - detractors;
+        Some(Self { promoters, passives, detractors, score: percent(promoters - detractors, nps.total) })
+    }
+}
+
+/// How the thumbs went.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ThumbsShare {
+    /// Thumbs up (helpful).
+    pub up: i64,
+    /// Thumbs down (not helpful).
+    pub down: i64,
+    /// Percentage of thumbs up.
+    pub up_percent: f64,
+}
+
+impl ThumbsShare {
+    fn of(scales: &[ScaleCounts]) -> Option<Self> {
+        let thumbs = scales.iter().find(|s| s.scale == Scale::Thumbs)?;
+        let (down, up) = (thumbs.between(0, 0), thumbs.between(1, 1));
+        Some(Self { up, down, up_percent: percent(up, thumbs.total) })
+    }
+}
+
+#[allow(clippy::cast_precision_loss)] // counts far below 2^53
+fn percent(part: i64, whole: i64) -> f64 {
+    if whole == 0 { 0.0 } else { 100.0 * part as f64 / whole as f64 }
 }
 
 /// One stored dashboard session.
@@ -548,36 +642,38 @@ impl Store {
         Ok(sqlx::query_scalar::<_, Option<String>>("SELECT body FROM digest WHERE id = ?").bind(id).fetch_optional(&self.reads).await?.flatten())
     }
 
-    /// Responses per rating (index 0 is rating 1) received in `[from, to)`, spam left out.
-    pub async fn ratings_between(&self, from: &str, to: &str) -> Result<[i64; 5], sqlx::Error> {
-        let rows: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT rating, COUNT(*) FROM feedback WHERE spam = 0 AND received_at >= ? AND received_at < ? GROUP BY rating")
-                .bind(from)
-                .bind(to)
-                .fetch_all(&self.reads)
-                .await?;
-        Ok(distribution(rows))
+    /// Five-point responses per rating (index 0 is rating 1) received in `[from, to)`, and the
+    /// responses on every scale, spam left out.
+    pub async fn ratings_between(&self, from: &str, to: &str) -> Result<([i64; 5], i64), sqlx::Error> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT scale, rating, COUNT(*) FROM feedback WHERE spam = 0 AND received_at >= ? AND received_at < ? GROUP BY scale, rating",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.reads)
+        .await?;
+        let total = rows.iter().map(|(_, _, n)| n).sum();
+        let five = rows.into_iter().filter(|(scale, _, _)| crate::rating::is_five_point(crate::rating::scale_named(scale)));
+        Ok((distribution(five.map(|(_, rating, n)| (rating, n)).collect()), total))
     }
 
     /// Up to `limit` unhappy responses not yet followed up, oldest first, and how many there are.
     pub async fn waiting_for_follow_up(&self, limit: u32) -> Result<(Vec<crate::digest::DigestItem>, i64), sqlx::Error> {
-        const WAITING: &str = "FROM feedback WHERE rating <= ?1 AND spam = 0 AND followed_up_at IS NULL";
-        let up_to = i64::from(self.unhappy_up_to);
-        let items = sqlx::query_as(&format!("SELECT id, rating, comment, email, received_at {WAITING} ORDER BY rowid LIMIT ?2"))
-            .bind(up_to)
+        let waiting = format!("FROM feedback WHERE {} AND spam = 0 AND followed_up_at IS NULL", self.unhappiness.sql());
+        let items = sqlx::query_as(&format!("SELECT {DIGEST_ITEM_COLUMNS} {waiting} ORDER BY rowid LIMIT ?"))
             .bind(i64::from(limit))
             .fetch_all(&self.reads)
             .await?;
-        let total = sqlx::query_scalar(&format!("SELECT COUNT(*) {WAITING}")).bind(up_to).fetch_one(&self.reads).await?;
+        let total = sqlx::query_scalar(&format!("SELECT COUNT(*) {waiting}")).fetch_one(&self.reads).await?;
         Ok((items, total))
     }
 
     /// Up to `limit` of the newest responses with a comment received in `[from, to)`.
     pub async fn newest_comments_between(&self, from: &str, to: &str, limit: u32) -> Result<Vec<crate::digest::DigestItem>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, rating, comment, email, received_at FROM feedback \
-             WHERE spam = 0 AND comment <> '' AND received_at >= ? AND received_at < ? ORDER BY rowid DESC LIMIT ?",
-        )
+        sqlx::query_as(&format!(
+            "SELECT {DIGEST_ITEM_COLUMNS} FROM feedback \
+             WHERE spam = 0 AND comment <> '' AND received_at >= ? AND received_at < ? ORDER BY rowid DESC LIMIT ?"
+        ))
         .bind(from)
         .bind(to)
         .bind(i64::from(limit))
@@ -585,6 +681,9 @@ impl Store {
         .await
     }
 }
+
+/// A digest item's columns; its address is the one typed, else the signed-in visitor's.
+const DIGEST_ITEM_COLUMNS: &str = "id, scale, rating, comment, COALESCE(NULLIF(email, ''), user_email) AS email, received_at";
 
 /// One of the owner's e-mail replies to a visitor, with how its sending went.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -675,9 +774,20 @@ pub struct StoredFeedback {
     pub received_at: String,
     pub origin: Option<String>,
     pub rating: i64,
-    pub scale: i64,
+    /// The scale's name: `csat5`, `stars5`, `emoji5`, `thumbs` or `nps`.
+    pub scale: String,
     pub comment: String,
+    /// The address the visitor typed, if they did.
     pub email: Option<String>,
+    /// The signed-in visitor's id in the owner's system.
+    pub user_id: Option<String>,
+    /// The signed-in visitor's account address.
+    pub user_email: Option<String>,
+    /// The signed-in visitor's name.
+    pub user_name: Option<String>,
+    /// The owner's facts about the visit, in the order given; an object in JSON.
+    #[sqlx(try_from = "Option<String>")]
+    pub metadata: Metadata,
     pub page_url: String,
     pub page_title: String,
     pub page_referrer: String,
@@ -696,19 +806,119 @@ pub struct StoredFeedback {
     pub follow_up_note: Option<String>,
 }
 
-const COLUMNS: &str = "id, received_at, origin, rating, scale, comment, email, page_url, page_title, page_referrer, \
-    locale, user_agent, viewport_width, viewport_height, created_at, widget_version, schema_version, spam, followed_up_at, \
-    clock_skewed, follow_up_note";
+const COLUMNS: &str = "id, received_at, origin, rating, scale, comment, email, user_id, user_email, user_name, metadata, \
+    page_url, page_title, page_referrer, locale, user_agent, viewport_width, viewport_height, created_at, widget_version, \
+    schema_version, spam, followed_up_at, clock_skewed, follow_up_note";
+
+impl StoredFeedback {
+    /// The scale the rating is on.
+    pub fn rated_on(&self) -> Scale {
+        crate::rating::scale_named(&self.scale)
+    }
+
+    /// The rating in words on its scale: `2 of 5`, `9 of 10 (NPS)`, `not helpful`.
+    pub fn rating_words(&self) -> String {
+        crate::rating::rating_words(self.rated_on(), self.rating)
+    }
+
+    /// Where to answer the visitor, and whether they typed it: the address they typed, else
+    /// their account's when they were signed in.
+    pub fn reply_address(&self) -> Option<(&str, AddressSource)> {
+        let typed = self.email.as_deref().filter(|e| !e.is_empty()).map(|e| (e, AddressSource::Typed));
+        typed.or_else(|| self.user_email.as_deref().filter(|e| !e.is_empty()).map(|e| (e, AddressSource::Account)))
+    }
+}
+
+/// Where a reply address came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressSource {
+    /// The visitor typed it into the widget.
+    Typed,
+    /// The page said who the signed-in visitor is (`user.email`).
+    Account,
+}
+
+/// A response's metadata: entries in the order the page gave them, keys unique.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata(pub Vec<(String, String)>);
+
+impl Metadata {
+    /// As stored: a JSON object keeping the order, or none when empty.
+    pub fn to_json(entries: &[(String, String)]) -> Option<String> {
+        if entries.is_empty() {
+            return None;
+        }
+        let mut out = String::from("{");
+        for (i, (key, value)) in entries.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            // Writing a string to JSON cannot fail.
+            out.push_str(&serde_json::to_string(key).unwrap_or_default());
+            out.push(':');
+            out.push_str(&serde_json::to_string(value).unwrap_or_default());
+        }
+        out.push('}');
+        Some(out)
+    }
+
+    /// The stored JSON object as text again (empty for none); what the CSV export holds.
+    pub fn as_json_text(&self) -> String {
+        Self::to_json(&self.0).unwrap_or_default()
+    }
+}
+
+impl TryFrom<Option<String>> for Metadata {
+    type Error = serde_json::Error;
+
+    fn try_from(stored: Option<String>) -> Result<Self, Self::Error> {
+        let Some(text) = stored else { return Ok(Self::default()) };
+        // Reads the object's members in order (a serde_json map would sort them).
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = Vec<(String, String)>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object of strings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(entries)
+            }
+        }
+        let mut json = serde_json::Deserializer::from_str(&text);
+        serde::Deserializer::deserialize_map(&mut json, Entries).map(Self)
+    }
+}
+
+impl Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
 
 /// Figures for the top of the dashboard.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
-    /// Responses counted.
+    /// Responses counted, on every scale.
     pub total: i64,
-    /// Mean rating, if there is any response.
+    /// Mean rating of the five-point responses, if there is any.
     pub average: Option<f64>,
-    /// Responses per rating, index 0 is rating 1.
+    /// Five-point responses per rating (csat5, stars5 and emoji5 together), index 0 is rating 1.
     pub distribution: [i64; 5],
+    /// Each scale that has responses, with its distribution.
+    pub scales: Vec<ScaleCounts>,
+    /// The Net Promoter Score, when there are NPS responses.
+    pub nps: Option<NpsScore>,
+    /// The share of thumbs up, when there are thumbs responses.
+    pub thumbs: Option<ThumbsShare>,
     /// Per day (by received time), oldest first, at most 90 days with responses.
     pub trend: Vec<DayPoint>,
 }
@@ -718,14 +928,20 @@ pub struct Summary {
 pub struct DayPoint {
     /// `YYYY-MM-DD`, UTC.
     pub day: String,
-    /// Mean rating that day.
+    /// Mean five-point rating that day.
     pub average: f64,
     /// Responses that day.
     pub count: i64,
 }
 
 fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &FeedbackFilter) {
-    let mut clause = " WHERE ";
+    push_conditions(query, filter, " WHERE ");
+}
+
+/// The filter's conditions, the first one after `first` (`" WHERE "`, or `" AND "` after a
+/// condition of the query's own).
+fn push_conditions(query: &mut QueryBuilder<'_, Sqlite>, filter: &FeedbackFilter, first: &'static str) {
+    let mut clause = first;
     let mut and = |query: &mut QueryBuilder<'_, Sqlite>| {
         query.push(clause);
         clause = " AND ";
@@ -744,6 +960,16 @@ fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &FeedbackFilter) {
     if let Some(rating) = filter.rating {
         and(query);
         query.push("rating = ").push_bind(i64::from(rating));
+    }
+    if let Some(scale) = filter.scale {
+        and(query);
+        query.push("scale = ").push_bind(scale.name());
+    }
+    for (key, value) in &filter.metadata {
+        // The pair index finds the numbers; no response is read to test it.
+        and(query);
+        query.push("seq IN (SELECT feedback_seq FROM feedback_metadata WHERE key = ").push_bind(key.clone());
+        query.push(" AND value = ").push_bind(value.clone()).push(")");
     }
     if let Some(has) = filter.has_comment {
         and(query);
@@ -773,11 +999,11 @@ fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &FeedbackFilter) {
     }
 }
 
-/// Which responses alert, on which channels, and whom to wake when they do.
-#[derive(Debug, Clone)]
+/// Which responses alert, on which channels, and whom to wake when they do; by default none.
+#[derive(Debug, Clone, Default)]
 pub struct AlertPlan {
-    /// Ratings up to this one count as unhappy, for alerts and for follow-up.
-    pub unhappy_up_to: u8,
+    /// Which ratings count as unhappy, for alerts and for follow-up.
+    pub unhappiness: Unhappiness,
     /// Which responses alert; none when unset.
     pub on: Option<AlertOn>,
     /// The configured channels' ids, as stored in `notification.channel`.
@@ -786,15 +1012,10 @@ pub struct AlertPlan {
     pub wake: Arc<Notify>,
 }
 
-impl Default for AlertPlan {
-    fn default() -> Self {
-        Self { unhappy_up_to: crate::config::DEFAULT_UNHAPPY_UP_TO, on: None, channels: Vec::new(), wake: Arc::default() }
-    }
-}
-
 impl AlertPlan {
     fn alerts(&self, feedback: &Feedback) -> bool {
-        !self.channels.is_empty() && self.on.is_some_and(|on| on.alerts(feedback.rating, feedback.is_spam(), self.unhappy_up_to))
+        !self.channels.is_empty()
+            && self.on.is_some_and(|on| on.alerts(feedback.scale, feedback.rating.into(), feedback.is_spam(), self.unhappiness))
     }
 }
 
@@ -912,6 +1133,23 @@ async fn write_batch(
         let rows: Vec<(String, i64)> = insert_rows(chunk).build_query_as().fetch_all(&mut *tx).await?;
         created.extend(rows);
     }
+    // Metadata entries of the new responses, in statements of many rows: none for a batch
+    // without metadata, a handful for one full of it.
+    let entries: Vec<(i64, &str, &str)> = firsts
+        .iter()
+        .filter_map(|row| created.get(&row.feedback.id).map(|seq| (*seq, &row.feedback.metadata)))
+        .flat_map(|(seq, metadata)| metadata.iter().map(move |(key, value)| (seq, key.as_str(), value.as_str())))
+        .collect();
+    let mut rest = entries.as_slice();
+    while !rest.is_empty() {
+        let (chunk, tail) = rest.split_at(chunk_size(rest.len()));
+        rest = tail;
+        let mut query = QueryBuilder::<Sqlite>::new("INSERT INTO feedback_metadata (feedback_seq, key, value) ");
+        query.push_values(chunk, |mut b, (seq, key, value)| {
+            b.push_bind(*seq).push_bind(*key).push_bind(*value);
+        });
+        query.build().execute(&mut *tx).await?;
+    }
     let alerting: Vec<(&str, i64)> = firsts
         .iter()
         .filter(|row| plan.alerts(&row.feedback))
@@ -951,20 +1189,25 @@ fn chunk_size(remaining: usize) -> usize {
 
 fn insert_rows<'a>(rows: &[&'a NewFeedback]) -> QueryBuilder<'a, Sqlite> {
     let mut query = QueryBuilder::new(
-        "INSERT INTO feedback (id, received_at, origin, schema_version, rating, scale, comment, email, page_url, \
-         page_title, page_referrer, locale, user_agent, viewport_width, viewport_height, created_at, widget_version, \
-         honeypot, spam, clock_skewed) ",
+        "INSERT INTO feedback (id, received_at, origin, schema_version, rating, scale, comment, email, user_id, user_email, \
+         user_name, metadata, page_url, page_title, page_referrer, locale, user_agent, viewport_width, viewport_height, \
+         created_at, widget_version, honeypot, spam, clock_skewed) ",
     );
     query.push_values(rows, |mut b, row| {
         let f = &row.feedback;
+        let user = f.user.as_ref();
         b.push_bind(f.id.as_str())
             .push_bind(row.received_at.as_str())
             .push_bind(row.origin.as_deref())
             .push_bind(i64::from(f.schema_version))
             .push_bind(i64::from(f.rating))
-            .push_bind(i64::from(f.scale))
+            .push_bind(f.scale.name())
             .push_bind(f.comment.as_str())
             .push_bind(f.email.as_deref())
+            .push_bind(user.and_then(|u| u.id.as_deref()))
+            .push_bind(user.and_then(|u| u.email.as_deref()))
+            .push_bind(user.and_then(|u| u.name.as_deref()))
+            .push_bind(Metadata::to_json(&f.metadata))
             .push_bind(f.page.url.as_str())
             .push_bind(f.page.title.as_str())
             .push_bind(f.page.referrer.as_str())
@@ -1013,6 +1256,22 @@ mod tests {
         assert!(plan.iter().any(|step| step.contains("notification_troubled")), "{plan:?}");
         // "SCAN notification USING INDEX notification_troubled" walks that index only.
         assert!(!plan.iter().any(|step| step == "SCAN notification"), "{plan:?}");
+        store.close().await;
+        drop(store);
+        writer.finish().await;
+    }
+
+    #[tokio::test]
+    async fn the_metadata_filter_reads_the_pair_index_not_the_responses() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (store, writer) = Store::open(&dir.path().join("platinum.db")).await.expect("open");
+        let filter = FeedbackFilter { metadata: vec![("plan".into(), "pro".into())], ..FeedbackFilter::default() };
+        let mut query = QueryBuilder::new(format!("EXPLAIN QUERY PLAN SELECT {COLUMNS} FROM feedback"));
+        push_filter(&mut query, &filter);
+        let plan: Vec<String> =
+            query.build().fetch_all(&store.reads).await.expect("query plan").iter().map(|row| sqlx::Row::get::<String, _>(row, 3)).collect();
+        assert!(plan.iter().any(|step| step.contains("feedback_metadata_pair")), "{plan:?}");
+        assert!(!plan.iter().any(|step| step == "SCAN feedback_metadata"), "{plan:?}");
         store.close().await;
         drop(store);
         writer.finish().await;

@@ -13,16 +13,20 @@
 //!   "id": "<response id>",
 //!   "created": 1795428000,
 //!   "data": { "id": "<response id>", "received_at": "2026-11-23T10:00:00.000Z", "origin": null,
-//!             "rating": 2, "scale": 5, "comment": "…", "email": null,
+//!             "rating": 2, "scale": "csat5", "comment": "…", "email": null,
+//!             "user_id": "u_4821", "user_email": "ana@shop.example", "user_name": "Ana",
+//!             "metadata": { "plan": "pro" },
 //!             "page_url": "https://shop.example/cart", "page_title": "Cart", "page_referrer": "",
 //!             "locale": "en", "user_agent": "…", "viewport_width": 1280, "viewport_height": 800,
 //!             "created_at": "2026-11-23T09:59:58.000Z", "widget_version": "0.1.0",
-//!             "schema_version": 1, "spam": false, "followed_up_at": null, "clock_skewed": false },
+//!             "schema_version": 2, "spam": false, "followed_up_at": null, "clock_skewed": false },
 //!   "link": "<dashboard URL of the response>"
 //! }
 //! ```
 //!
-//! `type` is `feedback.test` for the sample alert of `notify-test`. `created` is when the
+//! `scale` is the rating's scale by name (`csat5`, `stars5`, `emoji5`, `thumbs`, `nps`; it was
+//! the number 5 before payload schema version 2); `user_*` are null and `metadata` is `{}` when
+//! the page gave none. `type` is `feedback.test` for the sample alert of `notify-test`. `created` is when the
 //! collector received the response (Unix seconds), so every retry of one alert sends the same
 //! body. The request carries:
 //!
@@ -224,9 +228,13 @@ pub fn sample_feedback() -> StoredFeedback {
         received_at: now.clone(),
         origin: None,
         rating: 2,
-        scale: 5,
+        scale: platinum_payload::Scale::Csat5.name().into(),
         comment: "This is a test alert from platinum-collector notify-test. When a visitor is unhappy, the alert looks like this.".into(),
         email: Some("visitor@example.com".into()),
+        user_id: None,
+        user_email: None,
+        user_name: None,
+        metadata: crate::store::Metadata::default(),
         page_url: "https://www.example.com/checkout".into(),
         page_title: "Checkout (sample)".into(),
         page_referrer: String::new(),
@@ -419,11 +427,18 @@ pub fn slack_message(kind: AlertKind, response: &StoredFeedback, link: &str) -> 
         AlertKind::Feedback => "New feedback",
         AlertKind::Test => "Test alert",
     };
-    let summary = format!("*{heading}: {}* on {}", rating_text(response.rating, response.scale), page_text(response));
+    let summary = format!("*{heading}: {}* on {}", rating_text(response.rated_on(), response.rating), page_text(response));
     let comment = comment_quote(&response.comment, link);
     let mut footer = Vec::new();
-    if let Some(email) = response.email.as_deref().filter(|e| !e.is_empty()) {
+    if let Some((email, _)) = response.reply_address() {
         footer.push(format!("From <mailto:{}|{}>", link_target(email), escape_mrkdwn(email)));
+    }
+    if let Some(user) = crate::mail::user_line(response) {
+        footer.push(format!("User {}", escape_mrkdwn(&user)));
+    }
+    if !response.metadata.0.is_empty() {
+        let facts: Vec<String> = response.metadata.0.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        footer.push(escape_mrkdwn(&facts.join(", ")));
     }
     footer.push(format!("<{}|Open in the dashboard>", link_target(link)));
     let footer = footer.join(" · ");
@@ -442,16 +457,24 @@ pub fn slack_message(kind: AlertKind, response: &StoredFeedback, link: &str) -> 
     })
 }
 
-/// `★★☆☆☆ Bad (2 of 5)`, with the widget's English words on its five-point scale.
-fn rating_text(rating: i64, scale: i64) -> String {
+/// The rating as its scale shows it: `★★☆☆☆ Bad (2 of 5)` with the widget's English words on
+/// csat5, `★★☆☆☆ (2 of 5)` on the other five-point scales, `9 of 10 (NPS)`, `👎 not helpful`.
+fn rating_text(scale: platinum_payload::Scale, rating: i64) -> String {
+    use platinum_payload::Scale;
     const WORDS: [&str; 5] = ["Terrible", "Bad", "Okay", "Good", "Great"];
-    let full = usize::try_from(rating.clamp(0, scale.clamp(1, 10))).unwrap_or(0);
-    let empty = usize::try_from(scale.clamp(1, 10)).unwrap_or(1) - full;
-    let word = (scale == 5).then(|| full.checked_sub(1).and_then(|i| WORDS.get(i))).flatten();
-    let stars = format!("{}{}", "★".repeat(full), "☆".repeat(empty));
-    match word {
-        Some(word) => format!("{stars} {word} ({rating} of {scale})"),
-        None => format!("{stars} ({rating} of {scale})"),
+    let words = crate::rating::rating_words(scale, rating);
+    match scale {
+        Scale::Nps => words,
+        Scale::Thumbs => format!("{} {words}", if rating >= 1 { "👍" } else { "👎" }),
+        _ => {
+            let full = usize::try_from(rating.clamp(0, 5)).unwrap_or(0);
+            let stars = format!("{}{}", "★".repeat(full), "☆".repeat(5 - full));
+            let word = (scale == Scale::Csat5).then(|| full.checked_sub(1).and_then(|i| WORDS.get(i))).flatten();
+            match word {
+                Some(word) => format!("{stars} {word} ({words})"),
+                None => format!("{stars} ({words})"),
+            }
+        }
     }
 }
 
@@ -527,6 +550,16 @@ mod tests {
 
     const SECRET: &str = "whsec_test_0123456789abcdefghijklmnopqrstuv";
     const LINK: &str = "https://collector.shop.example/dashboard/feedback/abc";
+
+    #[test]
+    fn slack_messages_show_the_rating_on_its_scale() {
+        use platinum_payload::Scale;
+        assert_eq!(rating_text(Scale::Csat5, 2), "★★☆☆☆ Bad (2 of 5)");
+        assert_eq!(rating_text(Scale::Stars5, 4), "★★★★☆ (4 of 5)");
+        assert_eq!(rating_text(Scale::Nps, 9), "9 of 10 (NPS)");
+        assert_eq!(rating_text(Scale::Thumbs, 0), "👎 not helpful");
+        assert_eq!(rating_text(Scale::Thumbs, 1), "👍 helpful");
+    }
 
     fn response(comment: &str) -> StoredFeedback {
         StoredFeedback { comment: comment.into(), email: None, ..sample_feedback() }

@@ -4,7 +4,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{TestApp, feedback, new_id, post_request};
+use common::{feedback_v2, TestApp, feedback, new_id, post_request};
 use platinum_collector::RateLimit;
 use serde_json::json;
 
@@ -101,18 +101,23 @@ async fn unknown_members_are_ignored() {
 #[tokio::test]
 async fn oversized_bodies_are_refused() {
     let app = TestApp::new().await;
-    let huge = format!("{{\"padding\":\"{}\"}}", "x".repeat(17 * 1024));
+    let huge = format!("{{\"padding\":\"{}\"}}", "x".repeat(49 * 1024));
     // No Content-Length: the limit holds while the body is read.
     let answer = app.send(post_request(huge.clone(), "application/json", None)).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(answer.json()["error"].as_str().is_some_and(|e| e.contains("16384")));
+    assert!(answer.json()["error"].as_str().is_some_and(|e| e.contains("49152")));
     // A declared length over the limit is refused before reading.
     let mut declared = post_request(huge, "application/json", None);
-    declared.headers_mut().insert(header::CONTENT_LENGTH, (17 * 1024 + 14).into());
+    declared.headers_mut().insert(header::CONTENT_LENGTH, (49 * 1024 + 14).into());
     assert_eq!(app.send(declared).await.status, StatusCode::PAYLOAD_TOO_LARGE);
-    // A payload at every limit fits.
+    // A payload at every limit fits, version 1's and version 2's with a full user and metadata.
     let mut big = feedback(&new_id(), 3, &"é".repeat(5000));
     big["page"]["title"] = json!("t".repeat(1000));
+    assert_eq!(app.post(&big).await.status, StatusCode::CREATED);
+    let mut big = feedback_v2(&new_id(), "nps", 10, &"中".repeat(5000));
+    big["user"] = json!({ "id": "😀".repeat(128), "email": format!("{}@example.com", "a".repeat(242)), "name": "😀".repeat(200) });
+    big["metadata"] = (0..20).map(|i| (format!("{i:02}{}", "😀".repeat(62)), json!("😀".repeat(256)))).collect();
+    assert!(big.to_string().len() > 40_000, "{} bytes", big.to_string().len());
     assert_eq!(app.post(&big).await.status, StatusCode::CREATED);
 }
 

@@ -63,6 +63,8 @@ async fn an_earlier_database_keeps_its_order_notifications_and_replies() {
     let (store, writer) = Store::open(&path).await.expect("the new collector opens the old database");
     let listed: Vec<String> = store.list(&FeedbackFilter::default(), 10, 0).await.expect("listing").into_iter().map(|f| f.comment).collect();
     assert_eq!(listed, ["Great", "Terrible"], "newest first, as before");
+    let scales: Vec<String> = store.list(&FeedbackFilter::default(), 10, 0).await.expect("listing").into_iter().map(|f| f.scale).collect();
+    assert_eq!(scales, ["csat5", "csat5"], "version 1's five points are csat5");
 
     let first = "11111111-1111-4111-8111-111111111111";
     let kinds: Vec<(String, String)> =

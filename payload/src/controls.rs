@@ -4,7 +4,7 @@ use crate::Feedback;
 
 /// C0 controls other than tab and newline, and DEL: none is typed into a text box, and each can
 /// hide text, ring a terminal's bell or rewrite its screen when an owner reads an export or log.
-fn is_dropped(c: char) -> bool {
+pub(crate) fn is_dropped(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}')
 }
 
@@ -38,13 +38,20 @@ impl Feedback {
             created_at,
             widget_version,
             honeypot,
+            user,
+            metadata,
         } = self;
         // Destructured, so a string field added later cannot be forgotten here.
         for text in [id, comment, &mut page.url, &mut page.title, &mut page.referrer, locale, user_agent, created_at, widget_version, honeypot] {
             drop_from(text);
         }
-        if let Some(email) = email {
-            drop_from(email);
+        let user = user.as_mut().map(|u| [&mut u.id, &mut u.email, &mut u.name]);
+        for text in [email].into_iter().chain(user.into_iter().flatten()).flatten() {
+            drop_from(text);
+        }
+        for (key, value) in metadata {
+            drop_from(key);
+            drop_from(value);
         }
     }
 }
@@ -83,6 +90,12 @@ mod tests {
         f.created_at.push('\u{c}');
         f.widget_version.push('\u{7}');
         f.honeypot = "\u{1}".into();
+        let user = f.user.as_mut().expect("sample has a user");
+        user.id.as_mut().expect("id").push('\u{0}');
+        user.email.as_mut().expect("email").insert(0, '\r');
+        user.name.as_mut().expect("name").push('\u{1b}');
+        f.metadata[0].0.push('\u{7}');
+        f.metadata[1].1.insert(1, '\u{7f}');
         f.drop_control_chars();
         assert_eq!(f, sample());
         assert_eq!(f.validate(), Ok(()));

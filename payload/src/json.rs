@@ -1,6 +1,6 @@
 //! Writing a [`Feedback`] as JSON without serde or `core::fmt`, so the widget ships neither.
 
-use crate::Feedback;
+use crate::{Feedback, SCHEMA_VERSION};
 
 /// Appends `n` in decimal; the widget uses it too, instead of `core::fmt`'s machinery.
 pub fn push_decimal(out: &mut String, n: u64) {
@@ -35,18 +35,23 @@ fn string(out: &mut String, s: &str) {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            // Only what JSON requires, so every other character costs what it costs in UTF-8 and
-            // the longest comment fits the body limit.
-            c if (c as u32) < 0x20 => {
-                out.push_str("\\u");
-                push_hex(out, c as u32, 4);
-            }
+            // The other controls are what receivers drop (`drop_control_chars`): leaving them out
+            // here sends what is kept, and no character costs more than 4 bytes, which is what
+            // the body limit is reckoned with.
+            c if crate::controls::is_dropped(c) => {}
+            // Only what JSON requires, so every other character costs what it costs in UTF-8.
             c => out.push(c),
         }
     }
     out.push('"');
+}
+
+fn optional_string(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => string(out, s),
+        None => out.push_str("null"),
+    }
 }
 
 /// Appends `"key":` after a comma when the object already has a member.
@@ -61,23 +66,21 @@ fn key(out: &mut String, name: &str) {
 impl Feedback {
     /// The payload as compact JSON, member names as in the JSON Schema.
     pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(512 + self.comment.len());
+        let mut out = String::with_capacity(512 + self.comment.len() + 64 * self.metadata.len());
         out.push('{');
         key(&mut out, "id");
         string(&mut out, &self.id);
+        // Whatever version it was read from, the rest is written in the current one's form.
         key(&mut out, "schema_version");
-        push_decimal(&mut out, self.schema_version.into());
+        push_decimal(&mut out, SCHEMA_VERSION.into());
         key(&mut out, "rating");
         push_decimal(&mut out, self.rating.into());
         key(&mut out, "scale");
-        push_decimal(&mut out, self.scale.into());
+        string(&mut out, self.scale.name());
         key(&mut out, "comment");
         string(&mut out, &self.comment);
         key(&mut out, "email");
-        match &self.email {
-            Some(email) => string(&mut out, email),
-            None => out.push_str("null"),
-        }
+        optional_string(&mut out, self.email.as_deref());
         key(&mut out, "page");
         out.push('{');
         key(&mut out, "url");
@@ -104,6 +107,26 @@ impl Feedback {
         string(&mut out, &self.widget_version);
         key(&mut out, "honeypot");
         string(&mut out, &self.honeypot);
+        if let Some(user) = &self.user {
+            key(&mut out, "user");
+            out.push('{');
+            for (name, value) in [("id", &user.id), ("email", &user.email), ("name", &user.name)] {
+                if let Some(value) = value {
+                    key(&mut out, name);
+                    string(&mut out, value);
+                }
+            }
+            out.push('}');
+        }
+        if !self.metadata.is_empty() {
+            key(&mut out, "metadata");
+            out.push('{');
+            for (name, value) in &self.metadata {
+                key(&mut out, name);
+                string(&mut out, value);
+            }
+            out.push('}');
+        }
         out.push('}');
         out
     }
@@ -117,18 +140,46 @@ mod tests {
     #[test]
     fn json_parses_back_to_the_same_values() {
         let mut f = sample();
-        f.comment = "quote \" backslash \\ tab \t nul \u{0} bell \u{7} </script> \u{2028} emoji 🎉".into();
+        f.comment = "quote \" backslash \\ tab \t newline \n </script> \u{2028} emoji 🎉".into();
         let v: Value = serde_json::from_str(&f.to_json()).expect("valid JSON");
         assert_eq!(v["comment"], f.comment.as_str());
         assert_eq!(v["rating"], 2);
-        assert_eq!(v["scale"], 5);
+        assert_eq!(v["scale"], "csat5");
         assert_eq!(v["email"], "ana@example.com");
         assert_eq!(v["page"]["url"], "https://shop.example/cart?x=1");
         assert_eq!(v["page"]["title"], "Cart — Shop");
         assert_eq!(v["viewport"]["width"], 390);
-        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["schema_version"], 2);
+        assert_eq!(v["user"], serde_json::json!({ "id": "u_4821", "email": "ana.silva@shop.example", "name": "Ana Silva" }));
+        assert_eq!(v["metadata"], serde_json::json!({ "cart_items": "3", "plan": "pro" }));
         // A body, never embedded in HTML: characters JSON does not require escaping go as they are.
         assert!(f.to_json().contains("</script> \u{2028} emoji 🎉"));
+    }
+
+    #[test]
+    fn controls_receivers_drop_are_not_sent() {
+        let mut f = sample();
+        f.comment = "nul \u{0} bell \u{7} cr \r del \u{7f} kept".into();
+        f.metadata = vec![("pl\u{1b}an".into(), "p\u{8}ro".into())];
+        let v: Value = serde_json::from_str(&f.to_json()).expect("valid JSON");
+        assert_eq!(v["comment"], "nul  bell  cr  del  kept");
+        assert_eq!(v["metadata"], serde_json::json!({ "plan": "pro" }));
+        f.drop_control_chars();
+        assert_eq!(v["comment"], f.comment.as_str(), "what is sent is what the receiver keeps");
+    }
+
+    #[test]
+    fn metadata_keeps_its_order_and_unknown_parts_are_left_out() {
+        let mut f = sample();
+        f.metadata = vec![("zone".into(), "eu".into()), ("plan".into(), "pro".into()), ("a".into(), String::new())];
+        f.user = Some(crate::User { id: Some("42".into()), ..crate::User::default() });
+        let json = f.to_json();
+        assert!(json.contains(r#""user":{"id":"42"},"metadata":{"zone":"eu","plan":"pro","a":""}}"#), "{json}");
+        f.user = None;
+        f.metadata.clear();
+        let json = f.to_json();
+        assert!(!json.contains(r#""user":"#) && !json.contains("metadata"), "{json}");
+        assert!(json.ends_with(r#""honeypot":""}"#), "{json}");
     }
 
     #[test]

@@ -1,16 +1,20 @@
 //! The limits a payload must meet, checked the same way by widget and collector.
 
+use std::borrow::Cow;
+
 use crate::{
-    Feedback, MAX_COMMENT_CHARS, MAX_EMAIL_CHARS, MAX_LOCALE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS,
-    MAX_USER_AGENT_CHARS, MAX_VERSION_CHARS, MAX_VIEWPORT_PX, SCALE, SCHEMA_VERSION,
+    Feedback, MAX_COMMENT_CHARS, MAX_EMAIL_CHARS, MAX_LOCALE_CHARS, MAX_METADATA_ENTRIES, MAX_METADATA_KEY_CHARS,
+    MAX_METADATA_VALUE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, MAX_USER_ID_CHARS, MAX_USER_NAME_CHARS,
+    MAX_VERSION_CHARS, MAX_VIEWPORT_PX, METADATA_KEY_SEPARATOR, OLDEST_SCHEMA_VERSION, SCHEMA_VERSION, User,
 };
 
-/// A payload field that breaks a limit, named as it appears in the JSON (`page.url`).
+/// A payload field that breaks a limit, named as it appears in the JSON (`page.url`,
+/// `metadata.plan`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field} {problem}")]
 pub struct PayloadError {
     /// The JSON path of the offending field.
-    pub field: &'static str,
+    pub field: Cow<'static, str>,
     /// What is wrong with it.
     pub problem: Problem,
 }
@@ -45,17 +49,99 @@ pub enum Problem {
         /// The form expected, in words.
         expected: &'static str,
     },
+    /// The field holds a value of the wrong kind, shown as it was sent.
+    #[error("must be {expected} (got {got})")]
+    Unexpected {
+        /// What it must be, in words.
+        expected: &'static str,
+        /// What it was, as in the JSON.
+        got: String,
+    },
+    /// A list or object with more entries than allowed.
+    #[error("must have at most {max} entries (got {got})")]
+    TooMany {
+        /// The limit.
+        max: usize,
+        /// The number seen.
+        got: usize,
+    },
+    /// A key given more than once.
+    #[error("must be given only once")]
+    Repeated,
 }
 
-fn error(field: &'static str, problem: Problem) -> PayloadError {
-    PayloadError { field, problem }
+fn error(field: impl Into<Cow<'static, str>>, problem: Problem) -> PayloadError {
+    PayloadError { field: field.into(), problem }
 }
 
-fn max_chars(field: &'static str, value: &str, max: usize) -> Result<(), PayloadError> {
+fn max_chars(field: impl Into<Cow<'static, str>>, value: &str, max: usize) -> Result<(), PayloadError> {
     // Counting stops just past the limit, so an oversized value costs no more than a valid one.
     let got = value.chars().take(max + 1).count();
     if got > max {
         return Err(error(field, Problem::TooLong { max, got: value.chars().count() }));
+    }
+    Ok(())
+}
+
+fn email(field: &'static str, value: &str) -> Result<(), PayloadError> {
+    max_chars(field, value, MAX_EMAIL_CHARS)?;
+    if !is_email(value) {
+        return Err(error(field, Problem::Malformed { expected: "an email address like name@example.com" }));
+    }
+    Ok(())
+}
+
+/// A member that is there must say something; an unknown one is left out or `null`.
+fn known(field: &'static str, value: &str, max: usize) -> Result<(), PayloadError> {
+    if value.is_empty() {
+        return Err(error(field, Problem::Empty));
+    }
+    max_chars(field, value, max)
+}
+
+/// `metadata.<key>`, the key cut to its limit so an oversized one does not make a huge name.
+fn metadata_field(key: &str) -> String {
+    let mut field = String::from("metadata.");
+    match key.char_indices().nth(MAX_METADATA_KEY_CHARS) {
+        Some((at, _)) => {
+            field.push_str(&key[..at]);
+            field.push('…');
+        }
+        None => field.push_str(key),
+    }
+    field
+}
+
+fn user(user: &User) -> Result<(), PayloadError> {
+    if let Some(id) = &user.id {
+        known("user.id", id, MAX_USER_ID_CHARS)?;
+    }
+    if let Some(address) = &user.email {
+        email("user.email", address)?;
+    }
+    if let Some(name) = &user.name {
+        known("user.name", name, MAX_USER_NAME_CHARS)?;
+    }
+    Ok(())
+}
+
+fn metadata(entries: &[(String, String)]) -> Result<(), PayloadError> {
+    if entries.len() > MAX_METADATA_ENTRIES {
+        return Err(error("metadata", Problem::TooMany { max: MAX_METADATA_ENTRIES, got: entries.len() }));
+    }
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if key.is_empty() {
+            return Err(error("metadata", Problem::Malformed { expected: "an object whose keys are not empty" }));
+        }
+        max_chars(metadata_field(key), key, MAX_METADATA_KEY_CHARS)?;
+        if key.contains(METADATA_KEY_SEPARATOR) {
+            return Err(error(metadata_field(key), Problem::Malformed { expected: "under a key without ':'" }));
+        }
+        // At most 20 entries: comparing each with those before it is cheaper than a set.
+        if entries[..i].iter().any(|(earlier, _)| earlier == key) {
+            return Err(error(metadata_field(key), Problem::Repeated));
+        }
+        max_chars(metadata_field(key), value, MAX_METADATA_VALUE_CHARS)?;
     }
     Ok(())
 }
@@ -73,15 +159,11 @@ impl Feedback {
         if !is_uuid_v4(&self.id) {
             return Err(error("id", Problem::Malformed { expected: "a UUID v4 (8-4-4-4-12 hex digits)" }));
         }
-        range("schema_version", self.schema_version, SCHEMA_VERSION, SCHEMA_VERSION)?;
-        range("scale", self.scale.into(), SCALE.into(), SCALE.into())?;
-        range("rating", self.rating.into(), 1, self.scale.into())?;
+        range("schema_version", self.schema_version, OLDEST_SCHEMA_VERSION, SCHEMA_VERSION)?;
+        range("rating", self.rating.into(), self.scale.lowest().into(), self.scale.highest().into())?;
         max_chars("comment", &self.comment, MAX_COMMENT_CHARS)?;
-        if let Some(email) = &self.email {
-            max_chars("email", email, MAX_EMAIL_CHARS)?;
-            if !is_email(email) {
-                return Err(error("email", Problem::Malformed { expected: "an email address like name@example.com" }));
-            }
+        if let Some(address) = &self.email {
+            email("email", address)?;
         }
         if self.page.url.is_empty() {
             return Err(error("page.url", Problem::Empty));
@@ -107,7 +189,10 @@ impl Feedback {
         }
         max_chars("widget_version", &self.widget_version, MAX_VERSION_CHARS)?;
         max_chars("honeypot", &self.honeypot, MAX_TITLE_CHARS)?;
-        Ok(())
+        if let Some(known_user) = &self.user {
+            user(known_user)?;
+        }
+        metadata(&self.metadata)
     }
 }
 
@@ -188,14 +273,14 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::{Page, Viewport};
+    use crate::{Page, Scale, Viewport};
 
     pub(crate) fn sample() -> Feedback {
         Feedback {
             id: "0b6f1e2c-3d4a-4b5c-8d6e-7f8091a2b3c4".into(),
             schema_version: SCHEMA_VERSION,
             rating: 2,
-            scale: SCALE,
+            scale: Scale::Csat5,
             comment: "The checkout \"button\" hides on phones.\nPlease fix.".into(),
             email: Some("ana@example.com".into()),
             page: Page { url: "https://shop.example/cart?x=1".into(), title: "Cart — Shop".into(), referrer: String::new() },
@@ -205,11 +290,14 @@ pub(crate) mod tests {
             created_at: "2026-11-23T10:00:00.123Z".into(),
             widget_version: "0.1.0".into(),
             honeypot: String::new(),
+            user: Some(User { id: Some("u_4821".into()), email: Some("ana.silva@shop.example".into()), name: Some("Ana Silva".into()) }),
+            // In key order, so that a round trip through `serde_json::Value` (a sorted map) keeps it.
+            metadata: vec![("cart_items".into(), "3".into()), ("plan".into(), "pro".into())],
         }
     }
 
-    fn field_of(f: Feedback) -> &'static str {
-        f.validate().expect_err("payload should be refused").field
+    fn field_of(f: Feedback) -> String {
+        f.validate().expect_err("payload should be refused").field.into_owned()
     }
 
     #[test]
@@ -225,7 +313,72 @@ pub(crate) mod tests {
         for rating in 1..=5 {
             assert_eq!(Feedback { rating, ..sample() }.validate(), Ok(()));
         }
-        assert_eq!(field_of(Feedback { scale: 10, rating: 8, ..sample() }), "scale");
+    }
+
+    #[test]
+    fn rating_must_be_on_its_own_scale() {
+        for scale in Scale::ALL {
+            for rating in 0..=11 {
+                let f = Feedback { scale, rating, ..sample() };
+                let expected = if scale.contains(rating) { Ok(()) } else { Err("rating".to_owned()) };
+                assert_eq!(f.validate().map_err(|e| e.field.into_owned()), expected, "{} {rating}", scale.name());
+            }
+        }
+        let err = Feedback { scale: Scale::Nps, rating: 11, ..sample() }.validate().unwrap_err();
+        assert_eq!(err.to_string(), "rating must be between 0 and 10 (got 11)");
+        let err = Feedback { scale: Scale::Thumbs, rating: 2, ..sample() }.validate().unwrap_err();
+        assert_eq!(err.to_string(), "rating must be between 0 and 1 (got 2)");
+    }
+
+    #[test]
+    fn user_members_are_limited_and_any_may_be_unknown() {
+        let user = |id: Option<&str>, email: Option<&str>, name: Option<&str>| Feedback {
+            user: Some(User { id: id.map(Into::into), email: email.map(Into::into), name: name.map(Into::into) }),
+            ..sample()
+        };
+        assert_eq!(user(None, None, None).validate(), Ok(()));
+        assert_eq!(Feedback { user: None, ..sample() }.validate(), Ok(()));
+        let longest = (Some("i".repeat(MAX_USER_ID_CHARS)), Some("ñ".repeat(MAX_USER_NAME_CHARS)));
+        assert_eq!(user(longest.0.as_deref(), Some("a@b.co"), longest.1.as_deref()).validate(), Ok(()));
+        let err = user(Some(&"i".repeat(MAX_USER_ID_CHARS + 1)), None, None).validate().unwrap_err();
+        assert_eq!(err.to_string(), "user.id must be at most 128 characters (got 129)");
+        let err = user(None, None, Some(&"n".repeat(MAX_USER_NAME_CHARS + 1))).validate().unwrap_err();
+        assert_eq!(err.to_string(), "user.name must be at most 200 characters (got 201)");
+        assert_eq!(field_of(user(Some(""), None, None)), "user.id", "unknown is left out, not empty");
+        assert_eq!(field_of(user(None, None, Some(""))), "user.name");
+        for bad in ["", "ana", "owner@shop.example?bcc=x@evil.example", &format!("{}@example.com", "a".repeat(250))] {
+            assert_eq!(field_of(user(None, Some(bad), None)), "user.email", "{bad}");
+        }
+    }
+
+    #[test]
+    fn metadata_is_limited_in_entries_keys_and_values() {
+        let with = |entries: Vec<(String, String)>| Feedback { metadata: entries, ..sample() };
+        let entry = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        assert_eq!(with(Vec::new()).validate(), Ok(()));
+        let full: Vec<_> = (0..MAX_METADATA_ENTRIES).map(|i| (format!("{i:0>64}"), "v".repeat(MAX_METADATA_VALUE_CHARS))).collect();
+        assert_eq!(with(full.clone()).validate(), Ok(()));
+        let mut over = full;
+        over.push(entry("one_more", ""));
+        assert_eq!(with(over).validate().unwrap_err().to_string(), "metadata must have at most 20 entries (got 21)");
+        let err = with(vec![entry("plan", &"p".repeat(MAX_METADATA_VALUE_CHARS + 1))]).validate().unwrap_err();
+        assert_eq!(err.to_string(), "metadata.plan must be at most 256 characters (got 257)");
+        let err = with(vec![entry("plan", "pro"), entry("seats", "4"), entry("plan", "free")]).validate().unwrap_err();
+        assert_eq!(err.to_string(), "metadata.plan must be given only once");
+        assert_eq!(field_of(with(vec![entry("", "x")])), "metadata");
+        assert_eq!(field_of(with(vec![entry("a:b", "x")])), "metadata.a:b");
+        let long_key = "k".repeat(MAX_METADATA_KEY_CHARS + 1);
+        let err = with(vec![entry(&long_key, "x")]).validate().unwrap_err();
+        assert_eq!(err.field, format!("metadata.{}…", "k".repeat(MAX_METADATA_KEY_CHARS)));
+        assert_eq!(err.problem, Problem::TooLong { max: MAX_METADATA_KEY_CHARS, got: MAX_METADATA_KEY_CHARS + 1 });
+        assert_eq!(with(vec![entry("empty value", "")]).validate(), Ok(()), "a value may be empty");
+    }
+
+    #[test]
+    fn both_schema_versions_are_valid_and_no_other() {
+        assert_eq!(Feedback { schema_version: 1, user: None, metadata: Vec::new(), ..sample() }.validate(), Ok(()));
+        assert_eq!(field_of(Feedback { schema_version: 0, ..sample() }), "schema_version");
+        assert_eq!(field_of(Feedback { schema_version: 3, ..sample() }), "schema_version");
     }
 
     #[test]
@@ -328,7 +481,6 @@ pub(crate) mod tests {
         assert_eq!(field_of(f), "page.referrer");
         assert_eq!(field_of(Feedback { locale: "en_US".into(), ..sample() }), "locale");
         assert_eq!(field_of(Feedback { viewport: Viewport { width: 100_001, height: 1 }, ..sample() }), "viewport.width");
-        assert_eq!(field_of(Feedback { schema_version: 2, ..sample() }), "schema_version");
         assert_eq!(field_of(Feedback { widget_version: String::new(), ..sample() }), "widget_version");
     }
 

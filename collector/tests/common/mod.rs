@@ -13,6 +13,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
 use platinum_collector::client::parse_proxy;
+use platinum_collector::rating::Unhappiness;
 use platinum_collector::store::{AlertPlan, Writer};
 use platinum_collector::{AdminToken, AppState, Clock, Policy, RateLimit, Store, app};
 use serde_json::{Value, json};
@@ -43,6 +44,14 @@ pub fn feedback(id: &str, rating: u8, comment: &str) -> Value {
         "widget_version": "0.1.0",
         "honeypot": ""
     })
+}
+
+/// A schema version 2 payload on `scale` (by name), without user or metadata.
+pub fn feedback_v2(id: &str, scale: &str, rating: u8, comment: &str) -> Value {
+    let mut payload = feedback(id, rating, comment);
+    payload["schema_version"] = json!(2);
+    payload["scale"] = json!(scale);
+    payload
 }
 
 /// A collector on its own database file in a temporary directory.
@@ -111,9 +120,14 @@ impl TestApp {
         Self::with_policy_in(tempfile::tempdir().expect("temp dir"), policy).await
     }
 
-    /// Rate limit off, with ratings up to `unhappy_up_to` counting as unhappy.
+    /// Rate limit off, with ratings of 5 up to `unhappy_up_to` counting as unhappy.
     pub async fn with_unhappy_up_to(unhappy_up_to: u8) -> Self {
-        let plan = AlertPlan { unhappy_up_to, ..AlertPlan::default() };
+        Self::with_unhappiness(Unhappiness { five_point_up_to: unhappy_up_to, ..Unhappiness::default() }).await
+    }
+
+    /// Rate limit off, with `unhappiness` saying which ratings are unhappy.
+    pub async fn with_unhappiness(unhappiness: Unhappiness) -> Self {
+        let plan = AlertPlan { unhappiness, ..AlertPlan::default() };
         Self::with_plan_in(tempfile::tempdir().expect("temp dir"), Policy { rate_limit: RateLimit::OFF, ..Policy::default() }, plan).await
     }
 
