@@ -7,13 +7,18 @@
 //! The shipped build turns a panic into a trap (`panic=immediate-abort`); the loader catches
 //! the resulting `WebAssembly.RuntimeError`, reports it the same way and removes the widget.
 
-use crate::config::{Config, Source};
+use crate::config::{Config, ConfigWarning, Source};
+use crate::identity::{IDENTIFY_KEYS, Identity};
+use crate::metadata::Metadata;
 #[cfg(feature = "dialog")]
 use crate::courier;
 use crate::dom::{self, View};
 use crate::state::Event;
 #[cfg(feature = "dialog")]
-use crate::state::{Command, Widget};
+use crate::{
+    draft::{Draft, DraftAction},
+    state::{Command, Phase, Widget},
+};
 use std::cell::Cell;
 use crate::text::join;
 use std::cell::RefCell;
@@ -29,21 +34,30 @@ struct App {
     #[cfg(feature = "dialog")]
     widget: RefCell<Widget>,
     view: RefCell<Option<View>>,
+    /// The id and rating of the response this page handed out last, for the `delivered` event.
+    #[cfg(feature = "dialog")]
+    sent: RefCell<Option<(String, u8)>>,
 }
 
 thread_local! {
     static APP: RefCell<Option<Rc<App>>> = const { RefCell::new(None) };
-    /// The loader's `{ upgrade, quiet, init }`, kept from `boot`.
+    /// The loader's `{ upgrade, emit, quiet, init, calls }`, kept from `boot`.
     static LOADER: RefCell<JsValue> = RefCell::new(JsValue::UNDEFINED);
+    /// The visitor named by `Platinum.identify`; until then, the configuration's `data-user-*`.
+    static IDENTITY: RefCell<Option<Identity>> = const { RefCell::new(None) };
+    /// What `Platinum.setMetadata` set, kept across `init` and `destroy`.
+    static METADATA: RefCell<Metadata> = RefCell::new(Metadata::default());
     /// Whether configuration warnings are left unsaid: the launcher said them already.
     static QUIET: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Mounts the widget from the `<script>` tag's `data-*` attributes, given as a plain object.
 /// `exports` are the widget's own exports, through which delivery asks the core for its
-/// decisions; `loader` is `{ upgrade, quiet, init }`: the function the launcher calls to be
-/// replaced by the whole widget, and, when the whole widget takes over from the launcher, that
-/// its warnings were said already and the `init` options the launcher was mounted with.
+/// decisions; `loader` is `{ upgrade, emit, quiet, init, calls }`: the function the launcher calls
+/// to be replaced by the whole widget, the one that tells the owner's `Platinum.on` callbacks,
+/// and, when the whole widget takes over from the launcher, that its warnings were said already,
+/// the `init` options the launcher was mounted with and the `[name, argument]` pairs of the
+/// `identify` and `setMetadata` calls it was given.
 ///
 /// The whole widget also starts delivering what this and earlier pages of the site left waiting.
 /// A tag without any `data-*` attribute mounts nothing and waits for `Platinum.init`.
@@ -55,7 +69,18 @@ pub fn boot(attributes: JsValue, exports: JsValue, loader: JsValue) {
     let _ = exports;
     QUIET.with(|q| q.set(dom::get(&loader, "quiet").is_truthy()));
     let init = dom::get(&loader, "init");
+    let calls = dom::get(&loader, "calls");
     LOADER.with(|l| *l.borrow_mut() = loader);
+    if calls.is_object() {
+        for call in calls.unchecked_into::<js_sys::Array>().iter() {
+            let call: js_sys::Array = call.unchecked_into();
+            match call.get(0).as_string().as_deref() {
+                Some("identify") => identify(call.get(1)),
+                Some("setMetadata") => set_metadata(call.get(1)),
+                _ => {}
+            }
+        }
+    }
     let (source, entries) = if init.is_object() { (Source::Options, entries(&init)) } else { (Source::Attributes, entries(&attributes)) };
     if !entries.is_empty() {
         mount(source, &entries);
@@ -73,6 +98,53 @@ pub fn init(options: JsValue) {
     }
     unmount();
     mount(Source::Options, &entries(&options));
+}
+
+/// `Platinum.identify({ id, email, name })`: the signed-in visitor, sent as `user` with every
+/// later response; the email also fills the email field. `Platinum.identify(null)` forgets them.
+#[wasm_bindgen]
+pub fn identify(visitor: JsValue) {
+    let (identity, warnings) = if visitor.is_object() {
+        let member = |key| dom::get(&visitor, key).as_string().unwrap_or_default();
+        Identity::parse(&member("id"), &member("email"), &member("name"), IDENTIFY_KEYS)
+    } else if visitor.is_null() {
+        (Identity::default(), Vec::new())
+    } else {
+        return dom::report("Platinum.identify expects an object such as { id: \"42\", email: \"ana@example.com\", name: \"Ana\" }");
+    };
+    say(&warnings);
+    IDENTITY.with(|i| *i.borrow_mut() = Some(identity.clone()));
+    #[cfg(feature = "dialog")]
+    with_app(|app| dispatch(app, Event::Identify(identity)));
+}
+
+/// `Platinum.setMetadata({ plan: "pro" })`: facts sent as `metadata` with every later response,
+/// merged into those set before; a `null` value removes its key.
+#[wasm_bindgen(js_name = setMetadata)]
+pub fn set_metadata(facts: JsValue) {
+    if !facts.is_object() {
+        return dom::report("Platinum.setMetadata expects an object of text values such as { plan: \"pro\" }");
+    }
+    let changes: Vec<(String, Option<String>)> = js_sys::Object::entries(facts.unchecked_ref())
+        .iter()
+        .filter_map(|pair| {
+            let pair: js_sys::Array = pair.unchecked_into();
+            Some((pair.get(0).as_string()?, text_of(&pair.get(1))))
+        })
+        .collect();
+    let warnings = METADATA.with(|m| m.borrow_mut().merge(changes.iter().map(|(k, v)| (k.as_str(), v.as_deref()))));
+    say(&warnings);
+    #[cfg(feature = "dialog")]
+    with_app(|app| app.widget.borrow_mut().metadata = METADATA.with(|m| m.borrow().clone()));
+}
+
+/// Writes each warning as one `[platinum]` line, unless the launcher said them already.
+fn say(warnings: &[ConfigWarning]) {
+    if !QUIET.with(Cell::get) {
+        for warning in warnings {
+            dom::warn(&warning.message());
+        }
+    }
 }
 
 /// `Platinum.open()`: opens the dialog.
@@ -114,20 +186,22 @@ fn entries(value: &JsValue) -> Vec<(String, String)> {
         .iter()
         .filter_map(|pair| {
             let pair: js_sys::Array = pair.unchecked_into();
-            let key = pair.get(0).as_string()?;
-            let value = pair.get(1);
-            let text = if value.is_null() || value.is_undefined() {
-                return None;
-            } else if let Some(b) = value.as_bool() {
-                (if b { "true" } else { "false" }).to_owned()
-            } else if let Some(s) = value.as_string() {
-                s
-            } else {
-                String::from(value.unchecked_into::<js_sys::Object>().to_string())
-            };
-            Some((key, text))
+            Some((pair.get(0).as_string()?, text_of(&pair.get(1))?))
         })
         .collect()
+}
+
+/// A value as text: booleans and numbers become their text; null and undefined are none.
+fn text_of(value: &JsValue) -> Option<String> {
+    Some(if value.is_null() || value.is_undefined() {
+        return None;
+    } else if let Some(b) = value.as_bool() {
+        (if b { "true" } else { "false" }).to_owned()
+    } else if let Some(s) = value.as_string() {
+        s
+    } else {
+        String::from(value.unchecked_ref::<js_sys::Object>().to_string())
+    })
 }
 
 fn mount(source: Source, entries: &[(String, String)]) {
@@ -142,17 +216,20 @@ fn mount(source: Source, entries: &[(String, String)]) {
         Ok(p) => p,
         Err(e) => return dom::report(&join(&[&e.message(), ". The widget is not shown."])),
     };
-    if !QUIET.with(Cell::get) {
-        for warning in &parsed.warnings {
-            dom::warn(&warning.message());
-        }
-    }
+    say(&parsed.warnings);
     let config = parsed.config;
     let app = Rc::new(App {
         #[cfg(feature = "dialog")]
-        widget: RefCell::new(Widget::new(config.lang.tag(), WIDGET_VERSION, config.ask_email)),
+        widget: RefCell::new({
+            let identity = IDENTITY.with(|i| i.borrow().clone()).unwrap_or_else(|| config.identity.clone());
+            let mut widget = Widget::with(config.scale, identity, config.lang.tag(), WIDGET_VERSION, config.ask_email);
+            widget.metadata = METADATA.with(|m| m.borrow().clone());
+            widget
+        }),
         config,
         view: RefCell::new(None),
+        #[cfg(feature = "dialog")]
+        sent: RefCell::new(None),
     });
     let weak = Rc::downgrade(&app);
     // Listeners hold only a weak reference, so dropping the app drops the view and its listeners.
@@ -169,7 +246,12 @@ fn mount(source: Source, entries: &[(String, String)]) {
                 view.render(&widget, &widget);
             }
             *app.view.borrow_mut() = Some(view);
-            APP.with(|a| *a.borrow_mut() = Some(app));
+            APP.with(|a| *a.borrow_mut() = Some(app.clone()));
+            // What the visitor typed before a reload or a crash comes back, with a note.
+            #[cfg(feature = "dialog")]
+            if let Some(draft) = dom::stored(DRAFT).and_then(|d| Draft::decode(&d, app.config.scale, dom::now_ms())) {
+                dispatch(&app, Event::Restore(draft));
+            }
         }
         Err(e) => {
             dom::remove_hosts(&window);
@@ -202,11 +284,49 @@ fn dispatch(app: &Rc<App>, event: Event) {
     if let Some(view) = app.view.borrow().as_ref() {
         view.render(&before, &now);
     }
-    if let Some(Command::Deliver(feedback)) = command
-        && !courier::submit(&app.config.endpoint, &feedback.id, &feedback.to_json())
-    {
-        dispatch(app, Event::Failed(feedback.id));
+    match now.draft(dom::now_ms()) {
+        DraftAction::Save(draft) => dom::store(DRAFT, Some(&draft)),
+        DraftAction::Remove => dom::store(DRAFT, None),
+        DraftAction::Keep => {}
     }
+    let scale = now.scale().name();
+    if now.open != before.open {
+        emit(if now.open { "open" } else { "close" }, None, None, scale);
+    }
+    if now.phase == Phase::Thanked && before.phase != Phase::Thanked
+        && let Some((id, rating)) = app.sent.borrow().as_ref()
+    {
+        emit("delivered", Some(id), Some(*rating), scale);
+    }
+    if let Some(Command::Deliver(feedback)) = command {
+        *app.sent.borrow_mut() = Some((feedback.id.clone(), feedback.rating));
+        emit("submit", Some(&feedback.id), Some(feedback.rating), scale);
+        if !courier::submit(&app.config.endpoint, &feedback.id, &feedback.to_json()) {
+            dispatch(app, Event::Failed(feedback.id));
+        }
+    }
+}
+
+/// Where the open, unsent form is kept, so a reload or a crash loses nothing.
+#[cfg(feature = "dialog")]
+const DRAFT: &str = "platinum:draft";
+
+/// Tells the owner's `Platinum.on(name, …)` callbacks, through the loader, which catches what
+/// they throw: `{ scale }`, with the response's `id` and `rating` when there is one.
+#[cfg(feature = "dialog")]
+fn emit(name: &str, id: Option<&str>, rating: Option<u8>, scale: &str) {
+    let emit = LOADER.with(|l| dom::get(&l.borrow(), "emit"));
+    let Some(emit) = emit.dyn_ref::<js_sys::Function>() else { return };
+    let detail = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| js_sys::Reflect::set(&detail, &JsValue::from_str(key), &value);
+    let _ = set("scale", JsValue::from_str(scale));
+    if let Some(id) = id {
+        let _ = set("id", JsValue::from_str(id));
+    }
+    if let Some(rating) = rating {
+        let _ = set("rating", JsValue::from(rating));
+    }
+    let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(name), &detail);
 }
 
 /// Tells the widget what became of a response; it acts only on the visitor's current one.

@@ -12,11 +12,12 @@ use crate::text::join;
 #[cfg(feature = "dialog")]
 use crate::{
     id::uuid_v4,
+    question::Prompt,
     state::{Context, Invalid, Phase, Widget},
     text::decimal,
 };
 #[cfg(feature = "dialog")]
-use platinum_payload::{MAX_COMMENT_CHARS, Page, Viewport};
+use platinum_payload::{MAX_COMMENT_CHARS, Page, Scale, Viewport};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -174,11 +175,12 @@ const EMAIL: usize = 18;
 const HONEYPOT: usize = 20;
 const SEND: usize = 22;
 const DONE: usize = 23;
-/// The five rating radios follow the fixed nodes.
-const RADIOS: usize = 24;
+const DISCARD: usize = 24;
+/// The rating radios, one per point of the scale, follow the fixed nodes.
+const RADIOS: usize = 25;
 
 /// The widget's structure, in document order; text is filled in afterwards with `textContent`.
-const NODES: [Node; 24] = [
+const NODES: [Node; 25] = [
     Node { parent: ROOT, tag: "div", class: "w", attrs: &[] },
     Node { parent: 0, tag: "button", class: "launcher", attrs: &[("type", "button"), ("id", "pt-launcher"), ("aria-haspopup", "dialog"), ("aria-expanded", "false")] },
     Node { parent: 0, tag: "div", class: "dialog", attrs: &[("id", "pt-dialog"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "pt-title"), ("hidden", "")] },
@@ -204,11 +206,11 @@ const NODES: [Node; 24] = [
     Node { parent: FORM, tag: "div", class: "actions", attrs: &[] },
     Node { parent: 21, tag: "button", class: "primary", attrs: &[("type", "submit"), ("id", "pt-send")] },
     Node { parent: DIALOG, tag: "button", class: "primary done", attrs: &[("type", "button"), ("id", "pt-done"), ("hidden", "")] },
+    // Shown with a restored draft; placed before Send by the stylesheet.
+    Node { parent: 21, tag: "button", class: "secondary", attrs: &[("type", "button"), ("id", "pt-discard"), ("hidden", "")] },
 ];
 
 const _: () = assert!(platinum_payload::MAX_COMMENT_CHARS == 5000, "update the textarea's maxlength in NODES");
-const RADIO_IDS: [&str; 5] = ["pt-r1", "pt-r2", "pt-r3", "pt-r4", "pt-r5"];
-const DIGITS: [&str; 5] = ["1", "2", "3", "4", "5"];
 
 /// Creates `<tag class=… attrs…>` as the last child of `parent`.
 #[inline(never)]
@@ -234,6 +236,8 @@ struct Parts {
     els: Vec<Element>,
     dispatch: Rc<dyn Fn(Event)>,
     strings: &'static Strings,
+    /// The follow-up questions: by default, after a low rating, after a high one.
+    prompts: [String; 3],
     /// Whether the dialog shows, as last rendered.
     open: Cell<bool>,
     /// Whether the thank-you (or saved, or refused) view shows, as last rendered.
@@ -314,14 +318,7 @@ impl View {
             els.push(el);
         }
         #[cfg(feature = "dialog")]
-        for i in 0..RADIO_IDS.len() {
-            let scale = els[SCALE].clone();
-            let radio = create(&document, &scale, "input", "", &[("type", "radio"), ("name", "rating"), ("id", RADIO_IDS[i]), ("value", DIGITS[i])])?;
-            let label = create(&document, &scale, "label", "", &[("for", RADIO_IDS[i])])?;
-            create(&document, &label, "b", "", &[("aria-hidden", "true")])?.set_text_content(Some(DIGITS[i]));
-            create(&document, &label, "span", "", &[])?.set_text_content(Some(strings.ratings[i]));
-            els.push(radio);
-        }
+        Self::points(&document, &mut els, config, strings)?;
         els[LAUNCHER].toggle_attribute_with_force("hidden", !config.launcher).doing("set an attribute")?;
         els[LAUNCHER].set_text_content(Some(&config.label));
         let lang: &str = config.lang.tag();
@@ -331,16 +328,45 @@ impl View {
 
         body.append_child(&host).doing("add the widget to <body>")?;
 
-        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host });
+        let prompts = [config.prompt.clone(), config.prompt_low.clone(), config.prompt_high.clone()];
+        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings, prompts, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host });
         let listener = Listener::new(&parts)?;
         Ok(View { parts, _listener: listener })
+    }
+
+    /// Makes one radio (and its label) per point of the configured scale, worst first, and
+    /// NPS's anchors under its ends.
+    #[cfg(feature = "dialog")]
+    fn points(document: &Document, els: &mut Vec<Element>, config: &Config, strings: &'static Strings) -> Result<(), DomError> {
+        let scale = els[SCALE].clone();
+        scale.set_class_name(&join(&["scale s-", config.scale.name()]));
+        for point in crate::question::points(config.scale, strings) {
+            let value = decimal(point.value.into());
+            let id = join(&["pt-r", &value]);
+            let radio = create(document, &scale, "input", "", &[("type", "radio"), ("name", "rating"), ("id", &id), ("value", &value)])?;
+            let label = create(document, &scale, "label", "", &[("for", &id)])?;
+            // The five words keep their numbers above them; the other scales show their symbol.
+            let visible = if config.scale == Scale::Csat5 { &value } else { &point.visible };
+            create(document, &label, "b", "", &[("aria-hidden", "true")])?.set_text_content(Some(visible));
+            create(document, &label, "span", "", &[])?.set_text_content(Some(&point.name));
+            els.push(radio);
+        }
+        if let Some(ends) = crate::question::anchors(config.scale, strings) {
+            // The end points' names carry these words already: this row is for the eye.
+            let row = create(document, &els[FORM], "div", "anchors", &[("aria-hidden", "true")])?;
+            els[FORM].insert_before(&row, Some(&els[SCALE + 1])).doing("place the anchors")?;
+            for end in ends {
+                create(document, &row, "span", "", &[])?.set_text_content(Some(end));
+            }
+        }
+        Ok(())
     }
 
     /// Puts the dialog's text in place.
     #[cfg(feature = "dialog")]
     fn fill(els: &[Element], config: &Config, strings: &Strings) -> Result<(), DomError> {
         els[LAUNCHER].set_attribute("aria-controls", "pt-dialog").doing("set an attribute")?;
-        let texts: [(usize, &str); 7] = [
+        let texts: [(usize, &str); 8] = [
             (TITLE, &config.title),
             (CLOSE, "×"),
             (PROMPT, &config.prompt),
@@ -348,6 +374,7 @@ impl View {
             (EMAIL_LABEL, strings.email),
             (EMAIL_HINT, strings.email_hint),
             (DONE, strings.close),
+            (DISCARD, strings.discard),
         ];
         for (i, text) in texts {
             els[i].set_text_content(Some(text));
@@ -384,6 +411,7 @@ impl Parts {
         let event = match (text(e, "type").as_str(), id.as_str()) {
             ("click", "pt-launcher") => Event::Toggle,
             ("click", "pt-close" | "pt-done") => Event::Close,
+            ("click", "pt-discard") => Event::Discard,
             ("change", _) if text(&target, "name") == "rating" => match text(&target, "value").parse() {
                 Ok(point) => Event::Rate(point),
                 Err(_) => return,
@@ -460,9 +488,20 @@ impl Parts {
         let _ = done.toggle_attribute_with_force("hidden", !finished);
         self.finished.set(finished);
 
-        for i in 0..RADIO_IDS.len() {
-            self.el::<HtmlInputElement>(RADIOS + i).set_checked(now.rating == Some(i as u8 + 1));
+        let lowest = now.scale().lowest();
+        for (i, radio) in self.els[RADIOS..].iter().enumerate() {
+            radio.unchecked_ref::<HtmlInputElement>().set_checked(now.rating == Some(lowest + i as u8));
         }
+        let prompt = &self.prompts[match now.prompt() {
+            Prompt::Default => 0,
+            Prompt::Low => 1,
+            Prompt::High => 2,
+        }];
+        let label: &Element = self.el(PROMPT);
+        if text(label, "textContent") != *prompt {
+            label.set_text_content(Some(prompt));
+        }
+        let _ = self.el::<Element>(DISCARD).toggle_attribute_with_force("hidden", !now.restored);
         if text(comment, "value") != now.comment {
             comment.set_value(&now.comment);
         }
@@ -489,6 +528,7 @@ impl Parts {
         let (message, class) = match (now.invalid, now.phase) {
             (Some(Invalid::NeedRating), _) => (s.need_rating, "status error"),
             (Some(Invalid::BadEmail), _) => (s.bad_email, "status error"),
+            (None, Phase::Editing) if now.restored => (s.restored, "status"),
             (None, Phase::Editing) => ("", "status"),
             (None, Phase::Sending) => (s.sending, "status"),
             (None, Phase::Thanked) => (s.thanks, "status thanks"),
@@ -539,6 +579,32 @@ impl Parts {
 impl Drop for View {
     fn drop(&mut self) {
         self.parts.host.remove();
+    }
+}
+
+/// Milliseconds since 1970, as the page's clock says.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
+}
+
+/// The site's `localStorage`, unless the browser refuses it (private modes, blocked cookies).
+fn storage() -> Option<web_sys::Storage> {
+    window().ok()?.local_storage().ok().flatten()
+}
+
+/// The text kept in the site's storage under `key`, if any and if storage can be read.
+pub fn stored(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Keeps `value` under `key` in the site's storage, or removes the key for `None`; a browser
+/// that refuses (full, or storage blocked) leaves things as they were.
+pub fn store(key: &str, value: Option<&str>) {
+    if let Some(storage) = storage() {
+        let _ = match value {
+            Some(value) => storage.set_item(key, value),
+            None => storage.remove_item(key),
+        };
     }
 }
 

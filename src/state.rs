@@ -9,7 +9,7 @@ use crate::identity::Identity;
 use crate::metadata::Metadata;
 use crate::question::{Prompt, prompt};
 use platinum_payload::{
-    Feedback, MAX_BODY_BYTES, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, Page, SCALE, SCHEMA_VERSION, Scale,
+    Feedback, MAX_BODY_BYTES, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, Page, SCHEMA_VERSION, Scale,
     Viewport, is_email,
 };
 

@@ -37,6 +37,18 @@ h2{margin:0;font-size:18px;line-height:1.3;font-weight:700}
 .scale label{display:flex;flex-direction:column;align-items:center;gap:2px;padding:8px 1px;border:1px solid var(--line);border-radius:8px;cursor:pointer;text-align:center;font-size:12px;line-height:1.2;hyphens:auto;background:var(--field)}
 .scale label b{font-size:18px}
 .scale input:checked+label{background:var(--accent);color:var(--on-accent);border-color:var(--accent)}
+.sr,.s-stars5 label span,.s-nps label span{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.s-thumbs{grid-template-columns:repeat(2,1fr)}
+.s-thumbs label b,.s-emoji5 label b{font-size:26px}
+.s-stars5 label b{font-size:28px;color:var(--line)}
+.s-stars5 label{border-color:transparent;background:transparent}
+.s-stars5:has(:checked) label b{color:var(--accent)}
+.s-stars5 :checked+label~label b{color:var(--line)}
+.s-stars5 input:checked+label{background:transparent;color:inherit;border-color:var(--accent)}
+.s-nps{grid-template-columns:repeat(11,1fr);gap:3px;margin-bottom:4px}
+.s-nps label{padding:8px 0}
+.anchors{display:flex;justify-content:space-between;color:var(--muted);font-size:12px;margin:0 0 14px}
+.secondary{order:-1;padding:9px 14px;border:1px solid var(--line);border-radius:8px;background:transparent;cursor:pointer}
 .field{display:block;margin:0 0 12px}
 .field>span{display:block;font-weight:600;margin:0 0 2px}
 .hint{display:block;color:var(--muted);font-size:13px;margin:0 0 6px}
@@ -51,7 +63,7 @@ textarea{min-height:96px;resize:vertical}
 .error{color:var(--err);font-weight:600}
 .done{display:block;margin:14px 0 0 auto}
 .trap{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-@media (max-width:480px){.dialog{left:8px!important;right:8px!important;bottom:8px!important;top:auto!important;width:auto;max-height:calc(100vh - 16px)}}
+@media (max-width:480px){.s-nps{grid-template-columns:repeat(6,1fr)}.dialog{left:8px!important;right:8px!important;bottom:8px!important;top:auto!important;width:auto;max-height:calc(100vh - 16px)}}
 @media (forced-colors:active){.scale input:checked+label{outline:3px solid Highlight}}
 ";
 

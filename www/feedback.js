@@ -15,6 +15,10 @@
   var wasm = null; // the module the API's calls go to; null while one loads
   var whole = null; // the whole widget's module, once it is on its way
   var options; // the last init call's options: the whole widget takes over with them
+  // The last identify call and what setMetadata calls set, given again to the whole widget.
+  var who, meta = {};
+  var threw = []; // callbacks that threw, reported once each
+  var handlers = { open: [], close: [], submit: [], delivered: [] };
   var queue = [];
   var dead = false;
   function say(text, e) {
@@ -40,12 +44,36 @@
     }
   });
   var api = (w.Platinum = { version: "__VERSION__" });
-  ["init", "open", "close", "destroy"].forEach(function (name) {
+  ["init", "open", "close", "destroy", "identify", "setMetadata"].forEach(function (name) {
     api[name] = function (arg) {
       if (name == "init") named = true, options = arg;
+      if (name == "identify") who = [name, arg];
+      if (name == "setMetadata" && arg && typeof arg == "object") for (var k in arg) meta[k] = arg[k];
       call(name, arg);
     };
   });
+  // Platinum.on("open" | "close" | "submit" | "delivered", callback) and Platinum.off(name, callback).
+  function listeners(name, fn, verb) {
+    var list = handlers[name];
+    if (list && typeof fn == "function") return list;
+    say("Platinum." + verb + " expects one of " + Object.keys(handlers).join(", ") + " and a function; got " + String(name));
+  }
+  api.on = function (name, fn) {
+    var list = listeners(name, fn, "on");
+    if (list && list.indexOf(fn) < 0) list.push(fn);
+  };
+  api.off = function (name, fn) {
+    var list = listeners(name, fn, "off");
+    if (list && list.indexOf(fn) >= 0) list.splice(list.indexOf(fn), 1);
+  };
+  // Runs the owner's callbacks; one that throws is reported once and never stops the widget.
+  function emit(name, detail) {
+    handlers[name].slice().forEach(function (fn) {
+      try { fn(Object.assign({}, detail)); } catch (e) {
+        if (threw.indexOf(fn) < 0) threw.push(fn), say("a Platinum.on(\"" + name + "\") callback threw: ", e);
+      }
+    });
+  }
   function module(glue, file) {
     return import(base + glue).then(function (m) {
       return m.default({ module_or_path: base + file }).then(function () { return m; });
@@ -70,7 +98,7 @@
     fetchWhole().then(
       function (m) {
         try { launcher.destroy(); } catch (e) {}
-        run(m, { quiet: true, init: options });
+        run(m, { quiet: true, init: options, calls: [who || [], ["setMetadata", meta]], emit: emit });
       },
       function (e) {
         // Nothing changes for the visitor but that it did not open: the next try fetches again.
@@ -91,7 +119,7 @@
     // Responses from earlier pages wait: only the whole widget delivers them.
     (waiting() ? fetchWhole() : module("__LAUNCHER_GLUE__", "__LAUNCHER_WASM__"))
       .then(function (m) {
-        run(m, { upgrade: upgrade });
+        run(m, { upgrade: upgrade, emit: emit });
         // The page has loaded and idled: an owner who forgot both would otherwise see nothing.
         if (!named) say("no widget: the script tag has no data-endpoint and Platinum.init({ endpoint }) was not called by page load");
       })

@@ -26,6 +26,7 @@ after(async () => {
 async function leaveFeedback(page, { rating, comment, email }) {
   await page.goto(collector.url + "/");
   await page.locator("#pt-launcher").click();
+  await page.locator("#pt-dialog").waitFor();
   await page.locator(`label[for="pt-r${rating}"]`).click();
   await page.locator("#pt-comment").fill(comment);
   if (email) await page.locator("#pt-email").fill(email);
@@ -109,6 +110,7 @@ test("an owner's site on another origin, the tag pointing at the collector, unde
     const comment = `Sent from the owner's own site ${Date.now()}`;
     await page.goto(site.origin + "/");
     await page.locator("#pt-launcher").click();
+    await page.locator("#pt-dialog").waitFor();
     await page.locator('label[for="pt-r2"]').click();
     await page.locator("#pt-comment").fill(comment);
     await page.locator("#pt-send").click();

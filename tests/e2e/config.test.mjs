@@ -98,6 +98,7 @@ test("bad optional values: one warning each naming the allowed values, defaults 
   const viewport = t.page.viewportSize();
   assert.ok(box.x > viewport.width / 2 && box.y > viewport.height / 2, "the default corner, bottom right");
   await t.page.locator("#pt-launcher").click();
+  await t.page.locator("#pt-dialog").waitFor();
   assert.equal(await t.page.locator("#pt-title").innerText(), "How are we doing?");
   await t.close();
 });

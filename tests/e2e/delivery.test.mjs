@@ -91,10 +91,15 @@ async function visit(path = "/", contextOptions = {}) {
   return { context, page, log };
 }
 
+/** Opens the dialog, whose code the page fetches when the visitor first opens it. */
+async function openDialog(page) {
+  if (!(await page.locator("#pt-dialog").isVisible())) await page.locator("#pt-launcher").click();
+  await page.locator("#pt-dialog").waitFor();
+}
+
 /** Rates, writes `comment` and presses Send, as a visitor does. */
 async function send(page, comment, rating = 2) {
-  // Until the dialog is opened once, its code is not on the page.
-  if (!(await page.locator("#pt-dialog").isVisible())) await page.locator("#pt-launcher").click();
+  await openDialog(page);
   await page.locator(`label[for="pt-r${rating}"]`).click();
   await page.locator("#pt-comment").fill(comment);
   await page.locator("#pt-send").click();
@@ -139,6 +144,7 @@ async function assertStoredOnce(name, marker, comments) {
 test("1. offline when Send is pressed: saved, then delivered when the browser is back online", async () => {
   const marker = `offline-${Date.now()}`;
   const v = await visit("/");
+  await openDialog(v.page);
   await v.context.setOffline(true);
   await send(v.page, `${marker} sent while offline`);
   await status(v.page, SAVED).waitFor();
@@ -218,6 +224,7 @@ test("5. the visitor leaves the page right after Send: the keepalive try deliver
  */
 async function twoTabsWithOneWaiting(marker) {
   const first = await visit("/");
+  await openDialog(first.page);
   await first.context.setOffline(true);
   await send(first.page, `${marker} waiting in the outbox`);
   await status(first.page, SAVED).waitFor();

@@ -78,6 +78,7 @@ test("the widget's CSS does not touch the host page", async () => {
   await page.goto(site.origin + "/");
   const before = await styleOf();
   await page.locator("#pt-launcher").click();
+  await page.locator("#pt-dialog").waitFor();
   assert.deepEqual(await styleOf(), before);
   await context.close();
   await site.close();

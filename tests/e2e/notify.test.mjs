@@ -101,6 +101,7 @@ test("a terrible experience reaches the owner by e-mail, and the owner's reply r
   const comment = `My order arrived broken ${Date.now()}`;
   await page.goto(collector.url + "/");
   await page.locator("#pt-launcher").click();
+  await page.locator("#pt-dialog").waitFor();
   await page.locator('label[for="pt-r1"]').click();
   await page.locator("#pt-comment").fill(comment);
   await page.locator("#pt-email").fill(VISITOR);

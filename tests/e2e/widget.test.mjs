@@ -99,6 +99,7 @@ test("keyboard: rate with arrows, write, send, thanked, Escape returns to the la
 test("Tab stays inside the open dialog", async () => {
   const t = await open('data-endpoint="/feedback"');
   await t.page.locator("#pt-launcher").click();
+  await t.page.locator("#pt-dialog").waitFor();
   const seen = new Set();
   for (let i = 0; i < 12; i++) {
     await t.page.keyboard.press("Tab");
@@ -112,6 +113,7 @@ test("Tab stays inside the open dialog", async () => {
 test("the rating is required", async () => {
   const t = await open('data-endpoint="/feedback"');
   await t.page.locator("#pt-launcher").click();
+  await t.page.locator("#pt-dialog").waitFor();
   assert.equal(await focused(t.page), "pt-r1", "a click on the launcher also puts focus on the first rating");
   await t.page.locator("#pt-comment").fill("No stars from me");
   await t.page.locator("#pt-send").click();
@@ -127,6 +129,7 @@ test("the rating is required", async () => {
 test("email when asked, and a malformed one is caught before sending", async () => {
   const t = await open('data-endpoint="/feedback" data-ask-email="true"');
   await t.page.locator("#pt-launcher").click();
+  await t.page.locator("#pt-dialog").waitFor();
   await t.page.locator('label[for="pt-r1"]').click();
   await t.page.locator("#pt-email").fill("not an address");
   await t.page.locator("#pt-send").click();
@@ -144,6 +147,7 @@ test("where the browser will not store, a failed send keeps the text and Try aga
   const head = "<script>Storage.prototype.setItem = function () { throw new DOMException('quota exceeded', 'QuotaExceededError'); };</script>";
   const t = await open('data-endpoint="/feedback"', { answers: [503, 503, 503, 503, 503, 503], head });
   await t.page.locator("#pt-launcher").click();
+  await t.page.locator("#pt-dialog").waitFor();
   await t.page.locator('label[for="pt-r3"]').click();
   await t.page.locator("#pt-comment").fill("Please keep this");
   await t.page.locator("#pt-send").click();
@@ -164,6 +168,7 @@ test("where the browser will not store, a failed send keeps the text and Try aga
 test("a refused response says so and explains it in the console", async () => {
   const t = await open('data-endpoint="/feedback"', { answers: [400] });
   await t.page.locator("#pt-launcher").click();
+  await t.page.locator("#pt-dialog").waitFor();
   await t.page.locator('label[for="pt-r5"]').click();
   await t.page.locator("#pt-send").click();
   await status(t.page).filter({ hasText: "couldn't be accepted" }).waitFor();
@@ -178,16 +183,19 @@ test("it speaks the visitor's language", async () => {
   const es = await open('data-endpoint="/feedback" data-lang="es"');
   assert.equal(await es.page.locator("#pt-launcher").innerText(), "Opinión");
   await es.page.locator("#pt-launcher").click();
+  await es.page.locator("#pt-dialog").waitFor();
   assert.equal(await es.page.locator("#pt-title").innerText(), "¿Qué tal lo estamos haciendo?");
   await es.close();
   const pt = await open('data-endpoint="/feedback"', { contextOptions: { locale: "pt-BR" } });
   await pt.page.locator("#pt-launcher").click();
+  await pt.page.locator("#pt-dialog").waitFor();
   assert.equal(await pt.page.locator("#pt-title").innerText(), "Como estamos indo?");
   assert.equal(await pt.page.locator('label[for="pt-r5"]').innerText(), "5\nÓtimo");
   await pt.close();
   const custom = await open('data-endpoint="/feedback" data-label="Talk to us" data-title="<b>Hi</b>"');
   assert.equal(await custom.page.locator("#pt-launcher").innerText(), "Talk to us");
   await custom.page.locator("#pt-launcher").click();
+  await custom.page.locator("#pt-dialog").waitFor();
   assert.equal(await custom.page.locator("#pt-title").innerText(), "<b>Hi</b>", "owner text is shown as text, never as HTML");
   await custom.close();
 });
@@ -237,6 +245,7 @@ test("position, one widget per page, and the JavaScript API", async () => {
   await page.locator("#pt-launcher").waitFor();
   assert.equal(await page.locator("#pt-launcher").innerText(), "Feedback");
   await page.locator("#pt-launcher").click();
+  await page.locator("#pt-dialog").waitFor();
   assert.equal(await page.locator("#pt-title").innerText(), "Wie machen wir uns?");
   assert.equal(await page.locator("#pt-email").isVisible(), true);
   await page.locator('label[for="pt-r4"]').click();
@@ -251,6 +260,7 @@ test("position, one widget per page, and the JavaScript API", async () => {
 test("styles come only from the adopted stylesheet", async () => {
   const t = await open('data-endpoint="/feedback"');
   await t.page.locator("#pt-launcher").click();
+  await t.page.locator("#pt-dialog").waitFor();
   const found = await t.page.evaluate(() => {
     const rootNode = document.querySelector("platinum-feedback").shadowRoot;
     return {
@@ -281,6 +291,7 @@ test("on a phone: tap, rate, send", async () => {
 test("the comment counter follows the text, up to the 5000-character limit", async () => {
   const t = await open('data-endpoint="/feedback"');
   await t.page.locator("#pt-launcher").click();
+  await t.page.locator("#pt-dialog").waitFor();
   const counter = t.page.locator("#pt-counter");
   assert.equal(await counter.innerText(), "0 / 5000");
   await t.page.locator("#pt-comment").pressSequentially("Hello");
@@ -299,6 +310,7 @@ test("two copies of the tag in the page mount exactly one widget", async () => {
   const t = await open('data-endpoint="/feedback"', { head: tag });
   assert.equal(await t.page.locator("platinum-feedback").count(), 1);
   await t.page.locator("#pt-launcher").click();
+  await t.page.locator("#pt-dialog").waitFor();
   await t.page.locator('label[for="pt-r5"]').click();
   await t.page.locator("#pt-send").click();
   await status(t.page).filter({ hasText: "Thank you!" }).waitFor();
@@ -342,6 +354,7 @@ for (const [name, answers, fail] of [
       });
     }
     await t.page.locator("#pt-launcher").click();
+    await t.page.locator("#pt-dialog").waitFor();
     await t.page.locator('label[for="pt-r2"]').click();
     await t.page.locator("#pt-comment").fill("Second try");
     await t.page.locator("#pt-send").click();
@@ -360,6 +373,7 @@ for (const [name, answers, fail] of [
 test("422 is refused like 400: the refused message and a console line with the status", async () => {
   const t = await open('data-endpoint="/feedback"', { answers: [422] });
   await t.page.locator("#pt-launcher").click();
+  await t.page.locator("#pt-dialog").waitFor();
   await t.page.locator('label[for="pt-r1"]').click();
   await t.page.locator("#pt-send").click();
   await status(t.page).filter({ hasText: "couldn't be accepted" }).waitFor();
