@@ -8,7 +8,9 @@
 //! the resulting `WebAssembly.RuntimeError`, reports it the same way and removes the widget.
 
 use crate::config::{Config, ConfigWarning, Source};
-use crate::identity::{IDENTIFY_KEYS, Identity};
+#[cfg(feature = "dialog")]
+use crate::identity::IDENTIFY_KEYS;
+use crate::identity::Identity;
 use crate::metadata::Metadata;
 #[cfg(feature = "dialog")]
 use crate::courier;
@@ -67,10 +69,12 @@ pub fn boot(attributes: JsValue, exports: JsValue, loader: JsValue) {
     courier::start(&exports);
     #[cfg(not(feature = "dialog"))]
     let _ = exports;
-    QUIET.with(|q| q.set(dom::get(&loader, "quiet").is_truthy()));
+    let quiet = dom::get(&loader, "quiet").is_truthy();
     let init = dom::get(&loader, "init");
     let calls = dom::get(&loader, "calls");
     LOADER.with(|l| *l.borrow_mut() = loader);
+    // The launcher left these to the whole widget, which says what is wrong with them.
+    #[cfg(feature = "dialog")]
     if calls.is_object() {
         for call in calls.unchecked_into::<js_sys::Array>().iter() {
             let call: js_sys::Array = call.unchecked_into();
@@ -81,6 +85,9 @@ pub fn boot(attributes: JsValue, exports: JsValue, loader: JsValue) {
             }
         }
     }
+    #[cfg(not(feature = "dialog"))]
+    let _ = calls;
+    QUIET.with(|q| q.set(quiet));
     let (source, entries) = if init.is_object() { (Source::Options, entries(&init)) } else { (Source::Attributes, entries(&attributes)) };
     if !entries.is_empty() {
         mount(source, &entries);
@@ -102,6 +109,10 @@ pub fn init(options: JsValue) {
 
 /// `Platinum.identify({ id, email, name })`: the signed-in visitor, sent as `user` with every
 /// later response; the email also fills the email field. `Platinum.identify(null)` forgets them.
+///
+/// The launcher build has neither this nor `setMetadata`: the loader keeps such calls for the
+/// whole widget, the only one that sends anything.
+#[cfg(feature = "dialog")]
 #[wasm_bindgen]
 pub fn identify(visitor: JsValue) {
     let (identity, warnings) = if visitor.is_object() {
@@ -120,6 +131,7 @@ pub fn identify(visitor: JsValue) {
 
 /// `Platinum.setMetadata({ plan: "pro" })`: facts sent as `metadata` with every later response,
 /// merged into those set before; a `null` value removes its key.
+#[cfg(feature = "dialog")]
 #[wasm_bindgen(js_name = setMetadata)]
 pub fn set_metadata(facts: JsValue) {
     if !facts.is_object() {

@@ -437,7 +437,9 @@ impl Config {
             }),
         };
 
-        let strings: &Strings = lang.strings();
+        // The launcher build shows no dialog: leaving its texts out keeps them out of its download.
+        let strings: Option<&Strings> = if cfg!(feature = "dialog") { Some(lang.strings()) } else { None };
+        let dialog = |pick: fn(&'static Strings) -> &'static str| strings.map_or("", pick);
         let mut text = |key: Key, default: &str| -> String {
             match get(key) {
                 None | Some("") => default.to_owned(),
@@ -448,11 +450,11 @@ impl Config {
                 Some(v) => v.to_owned(),
             }
         };
-        let label = text(LABEL, strings.label);
-        let title = text(TITLE, question(scale, strings));
-        let prompt = text(PROMPT, strings.prompt);
-        let prompt_low = text(PROMPT_LOW, strings.prompt_low);
-        let prompt_high = text(PROMPT_HIGH, strings.prompt_high);
+        let label = text(LABEL, lang.label());
+        let title = text(TITLE, strings.map_or("", |s| question(scale, s)));
+        let prompt = text(PROMPT, dialog(|s| s.prompt));
+        let prompt_low = text(PROMPT_LOW, dialog(|s| s.prompt_low));
+        let prompt_high = text(PROMPT_HIGH, dialog(|s| s.prompt_high));
 
         let mut paths = |key: Key| -> Vec<String> {
             let mut kept = Vec::new();

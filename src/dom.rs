@@ -6,6 +6,8 @@
 //! attributes.
 
 use crate::config::Config;
+use crate::i18n::Lang;
+#[cfg(feature = "dialog")]
 use crate::i18n::Strings;
 use crate::state::Event;
 use crate::text::join;
@@ -235,7 +237,8 @@ struct Parts {
     root: ShadowRoot,
     els: Vec<Element>,
     dispatch: Rc<dyn Fn(Event)>,
-    strings: &'static Strings,
+    /// The widget's language; the dialog's texts are its [`Lang::strings`].
+    lang: Lang,
     /// The follow-up questions: by default, after a low rating, after a high one.
     prompts: [String; 3],
     /// Whether the dialog shows, as last rendered.
@@ -303,7 +306,6 @@ impl View {
         let window = window()?;
         let document: Document = object(&window, "document").doing("find the document")?.unchecked_into();
         let body: web_sys::Node = object(&document, "body").doing("find <body>")?.unchecked_into();
-        let strings = config.lang.strings();
 
         let host = document.create_element(HOST_TAG).doing("create the host element")?;
         let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).doing("attach a shadow root")?;
@@ -318,18 +320,18 @@ impl View {
             els.push(el);
         }
         #[cfg(feature = "dialog")]
-        Self::points(&document, &mut els, config, strings)?;
+        Self::points(&document, &mut els, config, config.lang.strings())?;
         els[LAUNCHER].toggle_attribute_with_force("hidden", !config.launcher).doing("set an attribute")?;
         els[LAUNCHER].set_text_content(Some(&config.label));
         let lang: &str = config.lang.tag();
         els[0].set_attribute("lang", lang).doing("set an attribute")?;
         #[cfg(feature = "dialog")]
-        Self::fill(&els, config, strings)?;
+        Self::fill(&els, config, config.lang.strings())?;
 
         body.append_child(&host).doing("add the widget to <body>")?;
 
         let prompts = [config.prompt.clone(), config.prompt_low.clone(), config.prompt_high.clone()];
-        let parts = Rc::new(Parts { window, document, root, els, dispatch, strings, prompts, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host });
+        let parts = Rc::new(Parts { window, document, root, els, dispatch, lang: config.lang, prompts, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host });
         let listener = Listener::new(&parts)?;
         Ok(View { parts, _listener: listener })
     }
@@ -469,7 +471,7 @@ impl Parts {
 
     #[cfg(feature = "dialog")]
     fn render(&self, before: &Widget, now: &Widget) {
-        let s = self.strings;
+        let s = self.lang.strings();
         let launcher: &Element = self.el(LAUNCHER);
         let dialog: &HtmlElement = self.el(DIALOG);
         let form: &Element = self.el(FORM);

@@ -42,6 +42,18 @@ impl Lang {
     }
 
     /// The words for this language.
+    /// The launcher button's text. Apart from [`Strings`], so the launcher build, which
+    /// shows nothing else, ships none of the dialog's texts.
+    pub fn label(self) -> &'static str {
+        match self {
+            Lang::En | Lang::De => "Feedback",
+            Lang::Es => "Opinión",
+            Lang::Fr => "Votre avis",
+            Lang::Pt => "Opinião",
+        }
+    }
+
+    /// Every text the dialog shows, in this language.
     pub fn strings(self) -> &'static Strings {
         match self {
             Lang::En => &EN,
@@ -56,8 +68,6 @@ impl Lang {
 /// Every visitor-facing string of the widget in one language.
 #[derive(Debug)]
 pub struct Strings {
-    /// Launcher button text.
-    pub label: &'static str,
     /// Dialog title: the first platinum question.
     pub title: &'static str,
     /// Text box label: the second platinum question.
@@ -113,7 +123,6 @@ pub struct Strings {
 }
 
 static EN: Strings = Strings {
-    label: "Feedback",
     title: "How are we doing?",
     prompt: "How can we get better?",
     ratings: ["Terrible", "Bad", "Okay", "Good", "Great"],
@@ -143,7 +152,6 @@ static EN: Strings = Strings {
 };
 
 static ES: Strings = Strings {
-    label: "Opinión",
     title: "¿Qué tal lo estamos haciendo?",
     prompt: "¿Cómo podemos mejorar?",
     ratings: ["Pésimo", "Malo", "Regular", "Bueno", "Excelente"],
@@ -173,7 +181,6 @@ static ES: Strings = Strings {
 };
 
 static FR: Strings = Strings {
-    label: "Votre avis",
     title: "Comment nous en sortons-nous\u{a0}?",
     prompt: "Comment pouvons-nous nous améliorer\u{a0}?",
     ratings: ["Très mauvais", "Mauvais", "Correct", "Bien", "Excellent"],
@@ -203,7 +210,6 @@ static FR: Strings = Strings {
 };
 
 static DE: Strings = Strings {
-    label: "Feedback",
     title: "Wie machen wir uns?",
     prompt: "Was können wir besser machen?",
     ratings: ["Schrecklich", "Schlecht", "Okay", "Gut", "Großartig"],
@@ -233,7 +239,6 @@ static DE: Strings = Strings {
 };
 
 static PT: Strings = Strings {
-    label: "Opinião",
     title: "Como estamos indo?",
     prompt: "Como podemos melhorar?",
     ratings: ["Péssimo", "Ruim", "Razoável", "Bom", "Ótimo"],
@@ -289,7 +294,7 @@ mod tests {
         for lang in LANGS {
             let s = lang.strings();
             let all = [
-                s.label, s.title, s.prompt, s.prompt_hint, s.email, s.email_hint, s.send, s.sending, s.close,
+                lang.label(), s.title, s.prompt, s.prompt_hint, s.email, s.email_hint, s.send, s.sending, s.close,
                 s.thanks, s.thanks_body, s.saved, s.failed, s.refused, s.retry, s.need_rating, s.bad_email,
                 s.nps_title, s.prompt_low, s.prompt_high, s.restored, s.discard,
             ];

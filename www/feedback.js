@@ -34,7 +34,8 @@
   function call(name, arg) {
     if (dead) return;
     if (!wasm) return queue.push([name, arg]);
-    try { wasm[name](arg); } catch (e) { fail(e); }
+    // The launcher has no identify or setMetadata: they wait for the whole widget (see run).
+    if (wasm[name]) try { wasm[name](arg); } catch (e) { fail(e); }
   }
   // Event handlers run inside the wasm without passing through call(): catch their traps here.
   w.addEventListener("error", function (e) {
