@@ -33,7 +33,7 @@ struct App {
 
 thread_local! {
     static APP: RefCell<Option<Rc<App>>> = const { RefCell::new(None) };
-    /// The loader's `{ upgrade, quiet, init }`, kept from `boot`.
+    /// The loader's `{ upgrade, quiet, init, fired }`, kept from `boot`.
     static LOADER: RefCell<JsValue> = RefCell::new(JsValue::UNDEFINED);
     /// Whether configuration warnings are left unsaid: the launcher said them already.
     static QUIET: Cell<bool> = const { Cell::new(false) };
@@ -41,9 +41,10 @@ thread_local! {
 
 /// Mounts the widget from the `<script>` tag's `data-*` attributes, given as a plain object.
 /// `exports` are the widget's own exports, through which delivery asks the core for its
-/// decisions; `loader` is `{ upgrade, quiet, init }`: the function the launcher calls to be
+/// decisions; `loader` is `{ upgrade, quiet, init, fired }`: the function the launcher calls to be
 /// replaced by the whole widget, and, when the whole widget takes over from the launcher, that
-/// its warnings were said already and the `init` options the launcher was mounted with.
+/// its warnings were said already, the `init` options the launcher was mounted with and whether
+/// a trigger opened it.
 ///
 /// The whole widget also starts delivering what this and earlier pages of the site left waiting.
 /// A tag without any `data-*` attribute mounts nothing and waits for `Platinum.init`.
@@ -55,6 +56,8 @@ pub fn boot(attributes: JsValue, exports: JsValue, loader: JsValue) {
     let _ = exports;
     QUIET.with(|q| q.set(dom::get(&loader, "quiet").is_truthy()));
     let init = dom::get(&loader, "init");
+    #[cfg(feature = "dialog")]
+    dom::watch::took_over(&loader);
     LOADER.with(|l| *l.borrow_mut() = loader);
     let (source, entries) = if init.is_object() { (Source::Options, entries(&init)) } else { (Source::Attributes, entries(&attributes)) };
     if !entries.is_empty() {
@@ -100,6 +103,7 @@ fn with_app(f: impl FnOnce(&Rc<App>)) {
 }
 
 fn unmount() {
+    dom::watch::stop();
     if let Some(app) = APP.with(|a| a.borrow_mut().take()) {
         app.view.borrow_mut().take();
     }
@@ -168,6 +172,7 @@ fn mount(source: Source, entries: &[(String, String)]) {
                 let widget = app.widget.borrow().clone();
                 view.render(&widget, &widget);
             }
+            dom::watch::start(&app.config, &view);
             *app.view.borrow_mut() = Some(view);
             APP.with(|a| *a.borrow_mut() = Some(app));
         }
@@ -184,7 +189,8 @@ fn dispatch(_app: &Rc<App>, event: Event) {
     if matches!(event, Event::Open | Event::Toggle) {
         let upgrade = LOADER.with(|l| dom::get(&l.borrow(), "upgrade"));
         if let Some(upgrade) = upgrade.dyn_ref::<js_sys::Function>()
-            && let Err(e) = upgrade.call0(&JsValue::UNDEFINED)
+            // Whether a trigger opened it: the whole widget does not fire one again on this page.
+            && let Err(e) = upgrade.call1(&JsValue::UNDEFINED, &JsValue::from_bool(dom::watch::fired()))
         {
             dom::report(&join(&["could not open the dialog: ", &dom::describe(&e)]));
         }
@@ -202,6 +208,10 @@ fn dispatch(app: &Rc<App>, event: Event) {
     if let Some(view) = app.view.borrow().as_ref() {
         view.render(&before, &now);
     }
+    // Closed or sent: the cooldown keeps triggers away from this visitor for a while.
+    if (before.open && !now.open) || matches!(command, Some(Command::Deliver(_))) {
+        dom::watch::asked();
+    }
     if let Some(Command::Deliver(feedback)) = command
         && !courier::submit(&app.config.endpoint, &feedback.id, &feedback.to_json())
     {
@@ -213,4 +223,10 @@ fn dispatch(app: &Rc<App>, event: Event) {
 #[cfg(feature = "dialog")]
 pub(crate) fn answered(event: Event) {
     with_app(|app| dispatch(app, event));
+}
+
+/// The mounted widget's state, for the triggers; `None` while it is being changed.
+#[cfg(feature = "dialog")]
+pub(crate) fn widget() -> Option<Widget> {
+    APP.with(|a| a.borrow().as_ref().and_then(|app| app.widget.try_borrow().ok().map(|w| w.clone())))
 }
