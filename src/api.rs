@@ -43,7 +43,7 @@ struct App {
 
 thread_local! {
     static APP: RefCell<Option<Rc<App>>> = const { RefCell::new(None) };
-    /// The loader's `{ upgrade, emit, quiet, init, calls }`, kept from `boot`.
+    /// The loader's `{ upgrade, emit, quiet, init, calls, fired }`, kept from `boot`.
     static LOADER: RefCell<JsValue> = RefCell::new(JsValue::UNDEFINED);
     /// The visitor named by `Platinum.identify`; until then, the configuration's `data-user-*`.
     static IDENTITY: RefCell<Option<Identity>> = const { RefCell::new(None) };
@@ -55,11 +55,11 @@ thread_local! {
 
 /// Mounts the widget from the `<script>` tag's `data-*` attributes, given as a plain object.
 /// `exports` are the widget's own exports, through which delivery asks the core for its
-/// decisions; `loader` is `{ upgrade, emit, quiet, init, calls }`: the function the launcher calls
+/// decisions; `loader` is `{ upgrade, emit, quiet, init, calls, fired }`: the function the launcher calls
 /// to be replaced by the whole widget, the one that tells the owner's `Platinum.on` callbacks,
 /// and, when the whole widget takes over from the launcher, that its warnings were said already,
 /// the `init` options the launcher was mounted with and the `[name, argument]` pairs of the
-/// `identify` and `setMetadata` calls it was given.
+/// `identify` and `setMetadata` calls it was given, and whether a trigger opened it.
 ///
 /// The whole widget also starts delivering what this and earlier pages of the site left waiting.
 /// A tag without any `data-*` attribute mounts nothing and waits for `Platinum.init`.
@@ -72,6 +72,8 @@ pub fn boot(attributes: JsValue, exports: JsValue, loader: JsValue) {
     let quiet = dom::get(&loader, "quiet").is_truthy();
     let init = dom::get(&loader, "init");
     let calls = dom::get(&loader, "calls");
+    #[cfg(feature = "dialog")]
+    dom::watch::took_over(&loader);
     LOADER.with(|l| *l.borrow_mut() = loader);
     // The launcher left these to the whole widget, which says what is wrong with them.
     #[cfg(feature = "dialog")]
@@ -184,6 +186,7 @@ fn with_app(f: impl FnOnce(&Rc<App>)) {
 }
 
 fn unmount() {
+    dom::watch::stop();
     if let Some(app) = APP.with(|a| a.borrow_mut().take()) {
         app.view.borrow_mut().take();
     }
@@ -257,6 +260,7 @@ fn mount(source: Source, entries: &[(String, String)]) {
                 let widget = app.widget.borrow().clone();
                 view.render(&widget, &widget);
             }
+            dom::watch::start(&app.config, &view);
             *app.view.borrow_mut() = Some(view);
             APP.with(|a| *a.borrow_mut() = Some(app.clone()));
             // What the visitor typed before a reload or a crash comes back, with a note.
@@ -278,7 +282,8 @@ fn dispatch(_app: &Rc<App>, event: Event) {
     if matches!(event, Event::Open | Event::Toggle) {
         let upgrade = LOADER.with(|l| dom::get(&l.borrow(), "upgrade"));
         if let Some(upgrade) = upgrade.dyn_ref::<js_sys::Function>()
-            && let Err(e) = upgrade.call0(&JsValue::UNDEFINED)
+            // Whether a trigger opened it: the whole widget does not fire one again on this page.
+            && let Err(e) = upgrade.call1(&JsValue::UNDEFINED, &JsValue::from_bool(dom::watch::fired()))
         {
             dom::report(&join(&["could not open the dialog: ", &dom::describe(&e)]));
         }
@@ -300,6 +305,10 @@ fn dispatch(app: &Rc<App>, event: Event) {
         DraftAction::Save(draft) => dom::store(DRAFT, Some(&draft)),
         DraftAction::Remove => dom::store(DRAFT, None),
         DraftAction::Keep => {}
+    }
+    // Closed or sent: the cooldown keeps triggers away from this visitor for a while.
+    if (before.open && !now.open) || matches!(command, Some(Command::Deliver(_))) {
+        dom::watch::asked();
     }
     let scale = now.scale().name();
     if now.open != before.open {
@@ -345,4 +354,10 @@ fn emit(name: &str, id: Option<&str>, rating: Option<u8>, scale: &str) {
 #[cfg(feature = "dialog")]
 pub(crate) fn answered(event: Event) {
     with_app(|app| dispatch(app, event));
+}
+
+/// The mounted widget's state, for the triggers; `None` while it is being changed.
+#[cfg(feature = "dialog")]
+pub(crate) fn widget() -> Option<Widget> {
+    APP.with(|a| a.borrow().as_ref().and_then(|app| app.widget.try_borrow().ok().map(|w| w.clone())))
 }

@@ -28,6 +28,8 @@ use web_sys::{CssStyleSheet, Document, Element, ShadowRoot, ShadowRootInit, Shad
 #[cfg(feature = "dialog")]
 use web_sys::{HtmlElement, HtmlInputElement};
 
+pub mod watch;
+
 /// The custom element that hosts the widget's shadow root.
 pub const HOST_TAG: &str = "platinum-feedback";
 

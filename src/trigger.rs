@@ -52,11 +52,29 @@ pub struct Watch {
 }
 
 impl Watch {
+    /// The memory of a page a trigger `fired` on already or not, as the launcher hands it to the
+    /// whole widget that takes over from it.
+    pub fn handed_over(fired: bool) -> Watch {
+        Watch { fired }
+    }
+
+    /// Whether a trigger opened the dialog on this page.
+    pub fn fired(&self) -> bool {
+        self.fired
+    }
+
     /// Whether a trigger opens the dialog now. At most once per page, never while the dialog is
     /// open or once a response was sent from this page, and only when pacing `allowed` it.
     /// A `true` is final for this page: the DOM side opens the dialog and notes the visitor as asked.
     pub fn open_now(&mut self, triggers: &Triggers, seen: &Seen, widget: &Widget, allowed: bool) -> bool {
-        if self.fired || widget.open || widget.answered() || !allowed {
+        self.open_unless(triggers, seen, widget.open || widget.answered(), allowed)
+    }
+
+    /// [`Watch::open_now`] told only whether the widget is `busy`: open, or answered on this page.
+    /// The launcher, whose dialog is never open (opening hands over to the whole widget), says
+    /// `false` without building a widget state, which would cost every page's first download.
+    pub fn open_unless(&mut self, triggers: &Triggers, seen: &Seen, busy: bool, allowed: bool) -> bool {
+        if self.fired || busy || !allowed {
             return false;
         }
         let due = triggers.after_s.is_some_and(|s| seen.ms_on_page >= u64::from(s) * 1000)
@@ -117,6 +135,10 @@ mod tests {
         assert!(!watch.open_now(&both, &Seen { ms_on_page: 10_000, scroll_percent: 40, ..Seen::default() }, &w, true));
         assert!(watch.open_now(&both, &Seen { ms_on_page: 10_000, scroll_percent: 90, ..Seen::default() }, &w, true));
         assert!(!watch.open_now(&both, &Seen { ms_on_page: 60_000, scroll_percent: 90, ..Seen::default() }, &w, true), "once per page");
+        assert!(watch.fired());
+        let mut taken_over = Watch::handed_over(watch.fired());
+        assert!(!taken_over.open_now(&both, &Seen { ms_on_page: 60_000, scroll_percent: 90, ..Seen::default() }, &w, true), "nor again after the takeover");
+        assert!(Watch::handed_over(false).open_now(&both, &Seen { scroll_percent: 90, ..Seen::default() }, &w, true));
     }
 
     #[test]
@@ -124,6 +146,7 @@ mod tests {
         let mut w = widget();
         let mut watch = Watch::default();
         assert!(!watch.open_now(&after(1), &at(5_000), &w, false), "pacing");
+        assert!(!watch.open_unless(&after(1), &at(5_000), true, true), "busy");
         w.update(Event::Open);
         assert!(!watch.open_now(&after(1), &at(5_000), &w, true), "already open");
         w.update(Event::Rate(5));

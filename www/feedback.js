@@ -90,8 +90,8 @@
     wasm = m;
     while (queue.length) call.apply(null, queue.shift());
   }
-  // The launcher was asked to open: the whole widget replaces it and opens.
-  function upgrade() {
+  // The launcher was asked to open (`fired`: by a trigger): the whole widget replaces it and opens.
+  function upgrade(fired) {
     var launcher = wasm;
     if (!launcher) return;
     wasm = null;
@@ -99,7 +99,7 @@
     fetchWhole().then(
       function (m) {
         try { launcher.destroy(); } catch (e) {}
-        run(m, { quiet: true, init: options, calls: [who || [], ["setMetadata", meta]], emit: emit });
+        run(m, { quiet: true, init: options, calls: [who || [], ["setMetadata", meta]], emit: emit, fired: fired });
       },
       function (e) {
         // Nothing changes for the visitor but that it did not open: the next try fetches again.
