@@ -44,7 +44,7 @@ struct App {
 thread_local! {
     static APP: RefCell<Option<Rc<App>>> = const { RefCell::new(None) };
     /// The loader's `{ upgrade, emit, quiet, init, calls, fired }`, kept from `boot`.
-    static LOADER: RefCell<JsValue> = RefCell::new(JsValue::UNDEFINED);
+    static LOADER: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
     /// The visitor named by `Platinum.identify`; until then, the configuration's `data-user-*`.
     static IDENTITY: RefCell<Option<Identity>> = const { RefCell::new(None) };
     /// What `Platinum.setMetadata` set, kept across `init` and `destroy`.

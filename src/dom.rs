@@ -592,7 +592,7 @@ pub fn now_ms() -> u64 {
 }
 
 /// The site's `localStorage`, unless the browser refuses it (private modes, blocked cookies).
-fn storage() -> Option<web_sys::Storage> {
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     window().ok()?.local_storage().ok().flatten()
 }
 

@@ -12,7 +12,7 @@
 //! count it again, and a single-page app's navigation is not one (it would count every tab
 //! change of an app as a visit).
 
-use super::{View, get, object, text};
+use super::{View, get, now_ms, text};
 use crate::config::Config;
 use crate::pacing::{VISITOR_KEY, Visitor, may_trigger};
 use crate::state::Event;
@@ -22,7 +22,7 @@ use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, EventTarget, Storage, Window};
+use web_sys::{Element, EventTarget, Window};
 
 #[wasm_bindgen(inline_js = "export function wrap(h, n, after) {
   var original = h[n], on = true;
@@ -102,13 +102,13 @@ pub fn start(config: &Config, view: &View) {
     let mut triggers = config.triggers;
     let targeted = !config.show_on.is_empty() || !config.hide_on.is_empty();
     if triggers.any() {
-        let mut record = load(&window);
+        let mut record = load();
         if let Some(v) = record.as_mut()
             && !COUNTED.replace(true)
         {
             v.visit();
         }
-        let record = record.filter(|v| store(&window, v));
+        let record = record.filter(store);
         VISITOR.set(record);
         if !may_trigger(record.as_ref(), now_ms(), config.sample, config.cooldown_days) {
             triggers = Triggers::default();
@@ -174,9 +174,7 @@ pub fn stop() {
 /// Notes that the visitor was asked now (they sent a response or closed the dialog), so that
 /// the cooldown keeps the next trigger away; the launcher is never held back.
 pub fn asked() {
-    if let Ok(window) = super::window() {
-        note_asked(&window);
-    }
+    note_asked();
 }
 
 /// Whether a trigger opened the dialog on this page: the launcher tells the whole widget.
@@ -275,7 +273,7 @@ impl Watching {
         let seen = Seen { ms_on_page, scroll_percent: self.scrolled.get(), exit_intent: self.exit.get(), page_views };
         let allowed = may_trigger(VISITOR.get().as_ref(), now_ms(), self.sample, self.cooldown_days);
         if WATCH.with(|w| decide(&mut w.borrow_mut(), &self.triggers, &seen, allowed)) {
-            note_asked(&self.window);
+            note_asked();
             (self.dispatch)(Event::Open);
         } else if let Some(after) = self.triggers.after_s
             && !fired()
@@ -321,32 +319,24 @@ fn decide(watch: &mut Watch, triggers: &Triggers, seen: &Seen, allowed: bool) ->
     watch.open_unless(triggers, seen, false, allowed)
 }
 
-fn storage(window: &Window) -> Option<Storage> {
-    object(window, "localStorage").map(JsCast::unchecked_into)
-}
-
 /// The visitor's stored record (a new visitor's when there is none); `None` when storage is unavailable.
-fn load(window: &Window) -> Option<Visitor> {
-    let stored = storage(window)?.get_item(VISITOR_KEY).ok()?;
+fn load() -> Option<Visitor> {
+    let stored = super::storage()?.get_item(VISITOR_KEY).ok()?;
     Some(Visitor::load(stored.as_deref(), (js_sys::Math::random() * 4_294_967_296.0) as u32))
 }
 
 /// Whether the record could be kept.
-fn store(window: &Window, visitor: &Visitor) -> bool {
-    storage(window).is_some_and(|s| s.set_item(VISITOR_KEY, &visitor.encode()).is_ok())
+fn store(visitor: &Visitor) -> bool {
+    super::storage().is_some_and(|s| s.set_item(VISITOR_KEY, &visitor.encode()).is_ok())
 }
 
-fn note_asked(window: &Window) {
-    if let Some(mut visitor) = load(window) {
+fn note_asked() {
+    if let Some(mut visitor) = load() {
         visitor.asked(now_ms());
-        if store(window, &visitor) {
+        if store(&visitor) {
             VISITOR.set(Some(visitor));
         }
     }
-}
-
-fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
 }
 
 /// Milliseconds since the page started.
