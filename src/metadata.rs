@@ -97,6 +97,14 @@ mod tests {
     }
 
     #[test]
+    fn a_key_with_a_colon_is_dropped_since_the_dashboards_filter_splits_there() {
+        let mut m = Metadata::default();
+        let lines: Vec<String> = m.merge([("plan:tier", Some("pro"))]).iter().map(ToString::to_string).collect();
+        assert_eq!(lines, ["metadata \"plan:tier\" is left out: a key has no colon."]);
+        assert!(m.entries().is_empty());
+    }
+
+    #[test]
     fn the_21st_key_is_dropped_but_known_keys_still_change() {
         let mut m = Metadata::default();
         let keys: Vec<String> = (0..MAX_METADATA_ENTRIES + 1).map(|n| ["k", &decimal(n)].concat()).collect();

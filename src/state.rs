@@ -595,6 +595,26 @@ mod tests {
     }
 
     #[test]
+    fn a_response_carries_its_scale_the_visitor_and_the_owners_facts_as_schema_version_2() {
+        let visitor = Identity { id: Some("u-42".into()), email: Some("ana@example.com".into()), name: Some("Ana".into()) };
+        let mut w = Widget::with(Scale::Nps, visitor, "en", "0.1.0", false);
+        assert!(w.metadata.merge([("plan", Some("pro")), ("build", Some("1.4.2"))]).is_empty());
+        w.update(Event::Open);
+        w.update(Event::Rate(0));
+        let f = deliver(w.update(Event::Submit(context(ID1))));
+        assert_eq!((f.schema_version, f.scale, f.rating), (2, Scale::Nps, 0));
+        let user = f.user.clone().expect("the visitor is named");
+        assert_eq!((user.id.as_deref(), user.email.as_deref(), user.name.as_deref()), (Some("u-42"), Some("ana@example.com"), Some("Ana")));
+        assert_eq!(f.metadata, [("plan".to_owned(), "pro".to_owned()), ("build".to_owned(), "1.4.2".to_owned())]);
+        assert_eq!(f.validate(), Ok(()));
+        let json = f.to_json();
+        assert!(json.contains(r#""scale":"nps""#) && json.contains(r#""metadata":{"plan":"pro","build":"1.4.2"}"#), "{json}");
+        // Unnamed, with nothing set: neither member is sent.
+        let plain = deliver(filled(false).update(Event::Submit(context(ID2))));
+        assert!(plain.user.is_none() && !plain.to_json().contains("metadata"));
+    }
+
+    #[test]
     fn delivery_while_closed_still_thanks() {
         let mut w = filled(false);
         deliver(w.update(Event::Submit(context(ID1))));
