@@ -558,6 +558,9 @@ impl Parts {
                 Some(opener) => opener.unchecked_into::<HtmlElement>().focus(),
                 None => self.el::<HtmlElement>(LAUNCHER).focus(),
             }
+        } else if now.open && before.restored && !now.restored && now.editable() {
+            // Discard hides the button that had focus: the emptied form's first stop takes it.
+            self.rating_stop().focus()
         } else if now.invalid != before.invalid && now.invalid == Some(Invalid::NeedRating) {
             self.rating_stop().focus()
         } else if now.invalid != before.invalid && now.invalid == Some(Invalid::BadEmail) {
