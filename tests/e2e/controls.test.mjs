@@ -444,3 +444,24 @@ test("events: open, close, submit once per response with the POST's id, delivere
   assert.equal(v.posts.length, 3);
   assert.deepEqual(v.log.filter((l) => l.type === "pageerror"), [], "the owner's exceptions never reach the page as errors");
 });
+
+test("Try again after a failed send is the same response: one submit event, then delivered", async () => {
+  // Storage that throws, as in some private windows: a send that fails offers Try again.
+  const script = `window.seen = []; for (const name of ["submit", "delivered"]) Platinum.on(name, (e) => seen.push([name, e.id]));`;
+  const head = "<script>Storage.prototype.setItem = function () { throw new DOMException('quota exceeded', 'QuotaExceededError'); };</script>";
+  const { site } = await shop("", { pages: { "/": (tag) => withScript(tag(), script).replace("<head>", "<head>" + head) } });
+  const v = await visitor();
+  await v.page.route("**/api/feedback", (route) => route.request().method() === "POST" ? route.fulfill({ status: 503, body: "{}" }) : route.continue());
+  await v.page.goto(site.origin + "/");
+  await openByPointer(v.page);
+  await v.page.locator('label[for="pt-r3"]').click();
+  await v.page.locator("#pt-send").click();
+  await v.page.locator("p.status").filter({ hasText: "couldn't send" }).waitFor();
+  await v.page.unroute("**/api/feedback");
+  await v.page.locator("#pt-send").click();
+  await thanked(v.page);
+  const ids = new Set(v.posts.map((p) => p.id));
+  assert.equal(ids.size, 1, "every try carries the same id");
+  const [id] = ids;
+  assert.deepEqual(await v.page.evaluate(() => window.seen), [["submit", id], ["delivered", id]], "one response, one submit");
+});
