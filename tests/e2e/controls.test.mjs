@@ -380,7 +380,20 @@ test("a draft survives a reload and a visit to another page; Discard and sending
   await v.page.goto(site.origin + "/");
   await expectRestored("after another page and back");
 
-  await v.page.locator("#pt-discard").focus();
+  // The keyboard reaches Discard in the order the eye sees it: before Send.
+  const stops = [];
+  await v.page.locator("#pt-close").focus();
+  for (let i = 0; i < 8 && !stops.includes("pt-discard"); i++) {
+    await v.page.keyboard.press("Tab");
+    stops.push(await focused(v.page));
+  }
+  assert.deepEqual(stops, ["pt-r2", "pt-comment", "pt-discard"], "Tab reaches Discard");
+  await v.page.keyboard.press("Tab");
+  assert.equal(await focused(v.page), "pt-send", "Send comes after Discard");
+  const [discard, send] = [await v.page.locator("#pt-discard").boundingBox(), await v.page.locator("#pt-send").boundingBox()];
+  assert.ok(discard.x < send.x, "Discard shows left of Send");
+  await v.page.keyboard.press("Shift+Tab");
+  assert.equal(await focused(v.page), "pt-discard");
   await v.page.keyboard.press("Enter");
   assert.equal(await v.page.locator('input[name="rating"]:checked').count(), 0, "Discard clears the rating");
   assert.equal(await v.page.locator("#pt-comment").inputValue(), "", "Discard clears the text");
