@@ -186,6 +186,11 @@ for (const s of SCALES) {
     }
     if (s.thumbsUp) assert.equal(await o.page.locator("[data-thumbs-up]").getAttribute("data-thumbs-up"), s.thumbsUp);
     else assert.equal(await o.page.locator("[data-thumbs-up]").count(), 0);
+    const other = s.scale === "csat5" ? "nps" : "csat5";
+    await o.show(`?scale=${s.scale}`);
+    assert.equal(await o.page.locator("article.response").count(), sent.length, `the ${s.scale} filter keeps them`);
+    await o.show(`?scale=${other}`);
+    assert.equal(await o.page.locator("article.response").count(), 0, `the ${other} filter hides them`);
     console.log(`${s.scale}: sent ${sent.join(", ")}; dashboard row ${cells.join(" | ")}${s.nps ? `; NPS ${s.nps}` : ""}${s.thumbsUp ? `; thumbs up ${s.thumbsUp}%` : ""}`);
   });
 }
@@ -477,4 +482,27 @@ test("Try again after a failed send is the same response: one submit event, then
   assert.equal(ids.size, 1, "every try carries the same id");
   const [id] = ids;
   assert.deepEqual(await v.page.evaluate(() => window.seen), [["submit", id], ["delivered", id]], "one response, one submit");
+});
+
+test("callbacks may call the API back: identify on open, close on submit", async () => {
+  const script = `
+    Platinum.on("open", () => Platinum.identify({ id: "u-5", email: "cy@example.com" }));
+    Platinum.on("submit", () => Platinum.close());
+    Platinum.on("delivered", () => Platinum.setMetadata({ delivered: "yes" }));`;
+  const { site } = await shop('data-ask-email="true"', { pages: { "/": (tag) => withScript(tag(), script) } });
+  const v = await visitor(site.origin + "/");
+  await openByPointer(v.page);
+  assert.equal(await v.page.locator("#pt-email").inputValue(), "cy@example.com", "identified as it opened");
+  await v.page.locator('label[for="pt-r5"]').click();
+  await v.page.locator("#pt-send").click();
+  await v.page.locator("#pt-dialog").waitFor({ state: "hidden" });
+  await v.page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith("platinum:outbox:")));
+  await openByPointer(v.page);
+  await v.page.locator('label[for="pt-r4"]').click();
+  await v.page.locator("#pt-send").click();
+  await v.page.locator("#pt-dialog").waitFor({ state: "hidden" });
+  await v.page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith("platinum:outbox:")));
+  assert.deepEqual(v.posts.map((p) => [p.rating, p.user?.id, p.metadata?.delivered ?? null]), [[5, "u-5", null], [4, "u-5", "yes"]]);
+  assert.deepEqual(platinumLines(v.log), [], "no widget error");
+  assert.equal(await v.page.locator("platinum-feedback").count(), 1, "the widget is still on the page");
 });
