@@ -320,8 +320,11 @@ fn dispatch(app: &Rc<App>, event: Event) {
         emit("delivered", Some(id), Some(*rating), scale);
     }
     if let Some(Command::Deliver(feedback)) = command {
-        *app.sent.borrow_mut() = Some((feedback.id.clone(), feedback.rating));
-        emit("submit", Some(&feedback.id), Some(feedback.rating), scale);
+        // Try again sends the same response (the same id): the owner heard of it already.
+        let again = app.sent.replace(Some((feedback.id.clone(), feedback.rating))).is_some_and(|(id, _)| id == feedback.id);
+        if !again {
+            emit("submit", Some(&feedback.id), Some(feedback.rating), scale);
+        }
         if !courier::submit(&app.config.endpoint, &feedback.id, &feedback.to_json()) {
             dispatch(app, Event::Failed(feedback.id));
         }

@@ -177,9 +177,9 @@ const EMAIL_LABEL: usize = 16;
 const EMAIL_HINT: usize = 17;
 const EMAIL: usize = 18;
 const HONEYPOT: usize = 20;
-const SEND: usize = 22;
-const DONE: usize = 23;
-const DISCARD: usize = 24;
+const DISCARD: usize = 22;
+const SEND: usize = 23;
+const DONE: usize = 24;
 /// The rating radios, one per point of the scale, follow the fixed nodes.
 const RADIOS: usize = 25;
 
@@ -208,10 +208,10 @@ const NODES: [Node; 25] = [
     Node { parent: FORM, tag: "div", class: "trap", attrs: &[("aria-hidden", "true")] },
     Node { parent: 19, tag: "input", class: "", attrs: &[("name", "website"), ("tabindex", "-1"), ("autocomplete", "off"), ("aria-label", "website")] },
     Node { parent: FORM, tag: "div", class: "actions", attrs: &[] },
+    // Shown with a restored draft; before Send, so the keyboard meets them in the order they show.
+    Node { parent: 21, tag: "button", class: "secondary", attrs: &[("type", "button"), ("id", "pt-discard"), ("hidden", "")] },
     Node { parent: 21, tag: "button", class: "primary", attrs: &[("type", "submit"), ("id", "pt-send")] },
     Node { parent: DIALOG, tag: "button", class: "primary done", attrs: &[("type", "button"), ("id", "pt-done"), ("hidden", "")] },
-    // Shown with a restored draft; placed before Send by the stylesheet.
-    Node { parent: 21, tag: "button", class: "secondary", attrs: &[("type", "button"), ("id", "pt-discard"), ("hidden", "")] },
 ];
 
 const _: () = assert!(platinum_payload::MAX_COMMENT_CHARS == 5000, "update the textarea's maxlength in NODES");
@@ -562,6 +562,9 @@ impl Parts {
                 Some(opener) => opener.unchecked_into::<HtmlElement>().focus(),
                 None => self.el::<HtmlElement>(LAUNCHER).focus(),
             }
+        } else if now.open && before.restored && !now.restored && now.editable() {
+            // Discard hides the button that had focus: the emptied form's first stop takes it.
+            self.rating_stop().focus()
         } else if now.invalid != before.invalid && now.invalid == Some(Invalid::NeedRating) {
             self.rating_stop().focus()
         } else if now.invalid != before.invalid && now.invalid == Some(Invalid::BadEmail) {

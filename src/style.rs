@@ -48,7 +48,7 @@ h2{margin:0;font-size:18px;line-height:1.3;font-weight:700}
 .s-nps{grid-template-columns:repeat(11,1fr);gap:3px;margin-bottom:4px}
 .s-nps label{padding:8px 0}
 .anchors{display:flex;justify-content:space-between;color:var(--muted);font-size:12px;margin:0 0 14px}
-.secondary{order:-1;padding:9px 14px;border:1px solid var(--line);border-radius:8px;background:transparent;cursor:pointer}
+.secondary{padding:9px 14px;border:1px solid var(--line);border-radius:8px;background:transparent;cursor:pointer}
 .field{display:block;margin:0 0 12px}
 .field>span{display:block;font-weight:600;margin:0 0 2px}
 .hint{display:block;color:var(--muted);font-size:13px;margin:0 0 6px}

@@ -49,6 +49,38 @@ for (const [name, attrs, options] of [
   });
 }
 
+// Every scale, chosen and not, in both themes; the first point of each is picked.
+for (const scale of ["csat5", "stars5", "emoji5", "thumbs", "nps"]) {
+  for (const theme of ["light", "dark"]) {
+    test(`axe finds no violation in the open dialog (${scale}, ${theme})`, async () => {
+      const t = await openWidget(`data-endpoint="/feedback" data-scale="${scale}" data-theme="${theme}" data-ask-email="true"`);
+      const unrated = await audit(t.page);
+      await t.page.locator(".scale label").nth(1).click();
+      const rated = await audit(t.page);
+      if (unrated.length || rated.length) console.log(JSON.stringify({ unrated, rated }, null, 2));
+      assert.deepEqual({ unrated, rated }, { unrated: [], rated: [] });
+      await t.close();
+    });
+  }
+}
+
+for (const theme of ["light", "dark"]) {
+  test(`axe finds no violation with a restored draft and its Discard button (${theme})`, async () => {
+    const t = await openWidget(`data-endpoint="/feedback" data-scale="nps" data-theme="${theme}"`);
+    await t.page.locator('label[for="pt-r4"]').click();
+    await t.page.locator("#pt-comment").fill("Half written");
+    await t.page.reload();
+    await t.page.locator("#pt-launcher").click();
+    await t.page.locator("#pt-dialog").waitFor();
+    await t.page.locator("#pt-discard").waitFor();
+    await t.page.locator("p.status").filter({ hasText: "Your unsent feedback was restored." }).waitFor();
+    const violations = await audit(t.page);
+    if (violations.length) console.log(JSON.stringify(violations, null, 2));
+    assert.deepEqual(violations, []);
+    await t.close();
+  });
+}
+
 test("axe finds no violation on the thank-you and on a validation message", async () => {
   const t = await openWidget('data-endpoint="/feedback" data-theme="dark"');
   await t.page.locator("#pt-send").click();

@@ -108,8 +108,8 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     let tools_dir = root.join("xtask");
     tools::npm_ci(&tools_dir)?;
 
-    let launcher = module(root, LAUNCHER, false, "default, boot, init, open, close, destroy")?;
-    let widget = module(root, WIDGET, true, "default, boot, init, open, close, destroy, outcome, tried, pause, keeps, reported")?;
+    let launcher = module(root, LAUNCHER, false, API)?;
+    let widget = module(root, WIDGET, true, &[API, "outcome, tried, pause, keeps, reported"].join(", "))?;
 
     let staging = root.join("target/wasm-bindgen");
     let source = String::from_utf8(read(&root.join("www").join(LOADER))?).map_err(|_| "www/feedback.js is not UTF-8")?;
@@ -142,6 +142,10 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     println!("built dist/: {}", paths.iter().filter_map(|p| p.file_name()?.to_str()).collect::<Vec<_>>().join(", "));
     Ok(paths)
 }
+
+/// What the loader calls in either build: `window.Platinum`'s methods and `boot`. A name left out
+/// is dropped from the minified glue, and the loader's call to it fails.
+const API: &str = "default, boot, init, open, close, destroy, identify, setMetadata";
 
 /// Builds the crate for the browser with or without the `dialog` feature; `exports` are the
 /// names the loader calls, the only ones the minified glue keeps.
