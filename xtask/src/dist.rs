@@ -109,7 +109,7 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     tools::npm_ci(&tools_dir)?;
 
     let launcher = module(root, LAUNCHER, false, API)?;
-    let widget = module(root, WIDGET, true, &[API, "outcome, tried, pause, keeps, reported"].join(", "))?;
+    let widget = module(root, WIDGET, true, &[API, WIDGET_ONLY].join(", "))?;
 
     let staging = root.join("target/wasm-bindgen");
     let source = String::from_utf8(read(&root.join("www").join(LOADER))?).map_err(|_| "www/feedback.js is not UTF-8")?;
@@ -145,7 +145,10 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
 
 /// What the loader calls in either build: `window.Platinum`'s methods and `boot`. A name left out
 /// is dropped from the minified glue, and the loader's call to it fails.
-const API: &str = "default, boot, init, open, close, destroy, identify, setMetadata";
+const API: &str = "default, boot, init, open, close, destroy";
+/// What only the whole widget has: the calls the launcher leaves to it, and delivery's questions
+/// to the core.
+const WIDGET_ONLY: &str = "identify, setMetadata, outcome, tried, pause, keeps, reported";
 
 /// Builds the crate for the browser with or without the `dialog` feature; `exports` are the
 /// names the loader calls, the only ones the minified glue keeps.
