@@ -7,8 +7,8 @@ use crate::config::{Config, Position, Theme};
 use crate::text::join;
 
 /// Colours that meet WCAG AA (4.5:1 for text) on their background.
-const LIGHT: &str = "--bg:#ffffff;--fg:#111827;--muted:#4b5563;--line:#6b7280;--field:#ffffff;--err:#b91c1c;";
-const DARK: &str = "--bg:#1f2937;--fg:#f9fafb;--muted:#d1d5db;--line:#9ca3af;--field:#111827;--err:#fca5a5;";
+const LIGHT: &str = "--bg:#ffffff;--fg:#111827;--muted:#4b5563;--line:#6b7280;--field:#ffffff;--err:#b91c1c;--star:#b45309;";
+const DARK: &str = "--bg:#1f2937;--fg:#f9fafb;--muted:#d1d5db;--line:#9ca3af;--field:#111827;--err:#fca5a5;--star:#fbbf24;";
 
 /// What the launcher needs: every page with the widget downloads it.
 const LAUNCHER: &str = "
@@ -42,7 +42,7 @@ h2{margin:0;font-size:18px;line-height:1.3;font-weight:700}
 .s-thumbs label b,.s-emoji5 label b{font-size:26px}
 .s-stars5 label b{font-size:28px;color:var(--line)}
 .s-stars5 label{border-color:transparent;background:transparent}
-.s-stars5:has(:checked) label b{color:var(--accent)}
+.s-stars5:has(:checked) label b{color:var(--star)}
 .s-stars5 :checked+label~label b{color:var(--line)}
 .s-stars5 input:checked+label{background:transparent;color:inherit;border-color:var(--accent)}
 .s-nps{grid-template-columns:repeat(11,1fr);gap:3px;margin-bottom:4px}
@@ -63,7 +63,7 @@ textarea{min-height:96px;resize:vertical}
 .error{color:var(--err);font-weight:600}
 .done{display:block;margin:14px 0 0 auto}
 .trap{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-@media (max-width:480px){.s-nps{grid-template-columns:repeat(6,1fr)}.dialog{left:8px!important;right:8px!important;bottom:8px!important;top:auto!important;width:auto;max-height:calc(100vh - 16px)}}
+@media (max-width:480px){.s-nps{grid-template-columns:repeat(6,1fr)}.s-nps+.anchors{margin-right:calc((100% + 3px)/6)}.dialog{left:8px!important;right:8px!important;bottom:8px!important;top:auto!important;width:auto;max-height:calc(100vh - 16px)}}
 @media (forced-colors:active){.scale input:checked+label{outline:3px solid Highlight}}
 ";
 
@@ -104,7 +104,7 @@ pub fn stylesheet(config: &Config) -> String {
 }
 
 /// Dark colours for visitors whose system prefers them, when the theme is `auto`.
-const AUTO_DARK: &str = "@media (prefers-color-scheme:dark){.w{--bg:#1f2937;--fg:#f9fafb;--muted:#d1d5db;--line:#9ca3af;--field:#111827;--err:#fca5a5;--focus:#93c5fd}}";
+const AUTO_DARK: &str = "@media (prefers-color-scheme:dark){.w{--bg:#1f2937;--fg:#f9fafb;--muted:#d1d5db;--line:#9ca3af;--field:#111827;--err:#fca5a5;--star:#fbbf24;--focus:#93c5fd}}";
 
 #[cfg(test)]
 mod tests {
