@@ -12,8 +12,9 @@ pub const BUDGET_GZIP_BYTES: usize = 30_000;
 /// every scale, drafts, identity, metadata and events besides the dialog and delivery (40.5 KB
 /// when this was set); the bound keeps it from growing unnoticed.
 pub const ON_OPEN_BUDGET_GZIP_BYTES: usize = 45_000;
-/// The loader, minified, must stay within this.
-pub const LOADER_BUDGET_BYTES: usize = 2560;
+/// The loader, minified, must stay within this: it holds the API queue, the hand-over from the
+/// launcher to the whole widget and the owner's event callbacks (2,795 bytes when this was set).
+pub const LOADER_BUDGET_BYTES: usize = 3072;
 
 /// Whether a shipped file is fetched only when the dialog opens (or responses wait to be sent).
 fn on_open(name: &str) -> bool {
