@@ -17,7 +17,7 @@ use crate::client::{Peer, came_over_https, origin_names_host, requested_host};
 use crate::filter::{Listing, SpamFilter};
 use crate::rating::Unhappiness;
 use crate::session;
-use crate::store::{AddressSource, StoredFeedback, Summary, now_rfc3339};
+use crate::store::{AddressSource, StoredFeedback, Tally, now_rfc3339};
 use platinum_payload::Scale;
 use crate::{AppError, AppState};
 
@@ -133,7 +133,7 @@ async fn overview(_: Owner, State(state): State<AppState>, RawQuery(query): RawQ
     let listing = Listing::parse(query.as_deref())?;
     let summary = state.store.summary(&listing.filter).await?;
     let rows = state.store.list(&listing.filter, listing.paging.per_page, listing.paging.offset()).await?;
-    let total = summary.total;
+    let total = summary.tally.total;
     let filter_query = listing.filter_query();
     let back = match filter_query.as_str() {
         "" => "/dashboard".to_owned(),
@@ -149,12 +149,12 @@ async fn overview(_: Owner, State(state): State<AppState>, RawQuery(query): RawQ
     Ok(layout(
         "Feedback",
         html! {
-            (figures(&summary))
+            (figures(&summary.tally))
             section class="charts" {
-                figure { (charts::rating_bars(&summary.distribution)) figcaption { "Responses per rating (of 5)" } }
+                figure { (charts::rating_bars(&summary.tally.distribution)) figcaption { "Responses per rating (of 5)" } }
                 figure { (charts::trend_line(&summary.trend)) figcaption { "Average rating (of 5) per day" } }
             }
-            (scale_table(&summary))
+            (scale_table(&summary.tally))
             form class="filters" method="get" action="/dashboard" {
                 label { "Scale " select name="scale" {
                     option value="" { "any" }
@@ -368,21 +368,21 @@ async fn stylesheet() -> impl IntoResponse {
 
 /// The top figures: responses, the five-point average, and the NPS score and thumbs-up share
 /// when there are such responses.
-fn figures(summary: &Summary) -> Markup {
+fn figures(tally: &Tally) -> Markup {
     html! {
         section class="figures" {
-            div class="figure" { span class="number" data-total=(summary.total) { (summary.total) } span { "responses" } }
+            div class="figure" { span class="number" data-total=(tally.total) { (tally.total) } span { "responses" } }
             div class="figure" {
-                span class="number" { @if let Some(avg) = summary.average { (format!("{avg:.2}")) } @else { "–" } }
+                span class="number" { @if let Some(avg) = tally.average { (format!("{avg:.2}")) } @else { "–" } }
                 span { "average rating (of 5)" }
             }
-            @if let Some(nps) = summary.nps {
+            @if let Some(nps) = tally.nps {
                 div class="figure nps" title={"Promoters " (nps.promoters) ", passives " (nps.passives) ", detractors " (nps.detractors)} {
-                    span class="number" data-nps=(format!("{:.0}", nps.score)) { (format!("{:+.0}", nps.score)) }
+                    span class="number" data-nps=(format!("{:.0}", nps.score)) { (crate::rating::nps_score_words(nps.score)) }
                     span { "NPS (% promoters 9–10 less % detractors 0–6)" }
                 }
             }
-            @if let Some(thumbs) = summary.thumbs {
+            @if let Some(thumbs) = tally.thumbs {
                 div class="figure thumbs" title={(thumbs.up) " helpful, " (thumbs.down) " not helpful"} {
                     span class="number" data-thumbs-up=(format!("{:.0}", thumbs.up_percent)) { (format!("{:.0}%", thumbs.up_percent)) }
                     span { "found it helpful (thumbs up)" }
@@ -393,12 +393,12 @@ fn figures(summary: &Summary) -> Markup {
 }
 
 /// Each scale's responses per point.
-fn scale_table(summary: &Summary) -> Markup {
+fn scale_table(tally: &Tally) -> Markup {
     html! {
-        @if !summary.scales.is_empty() {
+        @if !tally.scales.is_empty() {
             table class="scales" {
                 caption { "Responses per scale and rating" }
-                @for counts in &summary.scales {
+                @for counts in &tally.scales {
                     tr data-scale=(counts.scale.name()) {
                         th scope="row" { (counts.scale.name()) }
                         @for (count, rating) in counts.counts.iter().zip(counts.scale.lowest()..) {

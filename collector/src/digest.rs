@@ -1,7 +1,8 @@
 //! Digests: when a daily or weekly period ends (at the owner's hour, in the owner's time zone),
-//! sum it up once — responses and average against the period before, the rating distribution,
-//! the unhappy visitors still waiting for an answer, the newest comments — and queue it for
-//! every channel, unless there is nothing to say.
+//! sum it up once — responses against the period before, each scale's figures (the five-point
+//! average and distribution, the NPS score, the share of thumbs up), the unhappy visitors still
+//! waiting for an answer, the newest comments — and queue it for every channel, unless there is
+//! nothing to say.
 //!
 //! Each period that ends gets one `digest` row (its end is unique), written in the same
 //! transaction as its notifications, so a restart never sums up or sends a period twice.
@@ -15,7 +16,7 @@ use jiff::{Timestamp, ToSpan, ZonedDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
-use crate::store::Store;
+use crate::store::{NpsScore, Store, ThumbsShare};
 
 /// How often digests are made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +157,16 @@ pub struct Digest {
     pub previous_average: Option<f64>,
     /// Five-point responses per rating in the period, index 0 is rating 1.
     pub distribution: [i64; 5],
+    /// The NPS score of the period, when it had NPS responses (digests made before scales
+    /// had their own figures have none).
+    #[serde(default)]
+    pub nps: Option<NpsScore>,
+    /// The NPS score of the period before, when it had NPS responses.
+    #[serde(default)]
+    pub previous_nps: Option<NpsScore>,
+    /// The share of thumbs up in the period, when it had thumbs responses.
+    #[serde(default)]
+    pub thumbs: Option<ThumbsShare>,
     /// Unhappy visitors not yet followed up, oldest first (at most 10).
     pub waiting: Vec<DigestItem>,
     /// How many unhappy visitors are waiting in all.
@@ -194,6 +205,11 @@ impl DigestItem {
 }
 
 impl Digest {
+    /// Whether the period had five-point responses (csat5, stars5, emoji5).
+    pub fn has_five_point(&self) -> bool {
+        self.distribution.iter().any(|&n| n > 0)
+    }
+
     /// Whether there is anything to tell the owner.
     pub fn has_news(&self) -> bool {
         self.responses > 0 || self.waiting_total > 0
@@ -233,8 +249,8 @@ async fn gather(store: &Store, schedule: &Schedule, start: i64, end: i64, before
         Timestamp::from_second(t).map(|ts| ts.to_zoned_datetime(schedule.time_zone.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()).unwrap_or_default()
     };
     let (from, to, earlier) = (utc(start)?, utc(end)?, utc(before)?);
-    let (distribution, responses) = store.ratings_between(&from, &to).await?;
-    let (previous, previous_responses) = store.ratings_between(&earlier, &from).await?;
+    let period = store.tally_between(&from, &to).await?;
+    let previous = store.tally_between(&earlier, &from).await?;
     let (waiting, waiting_total) = store.waiting_for_follow_up(10).await?;
     let newest = store.newest_comments_between(&from, &to, 5).await?;
     let cut = |mut item: DigestItem| {
@@ -248,11 +264,14 @@ async fn gather(store: &Store, schedule: &Schedule, start: i64, end: i64, before
         from: local(start),
         to: local(end),
         time_zone: schedule.time_zone_name.clone(),
-        responses,
-        average: average(&distribution),
-        previous_responses,
-        previous_average: average(&previous),
-        distribution,
+        responses: period.total,
+        average: period.average,
+        previous_responses: previous.total,
+        previous_average: previous.average,
+        distribution: period.distribution,
+        nps: period.nps,
+        previous_nps: previous.nps,
+        thumbs: period.thumbs,
         waiting: waiting.into_iter().map(cut).collect(),
         waiting_total,
         newest: newest.into_iter().map(cut).collect(),

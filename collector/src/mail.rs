@@ -564,15 +564,25 @@ fn page_html(title: &str, content: Markup) -> Markup {
     }
 }
 
-/// "Daily digest: 12 responses, average 3.8 (up 0.2); 3 waiting for an answer".
+/// "Daily digest: 12 responses, average 3.8 (up 0.2), NPS +33 (down 4), 75% thumbs up; 3
+/// waiting for an answer", each figure only when the period had responses on its scales.
 pub fn digest_subject(digest: &Digest) -> String {
     let period = if digest.period == "weekly" { "Weekly" } else { "Daily" };
     let mut subject = format!("{period} digest: {} {}", digest.responses, if digest.responses == 1 { "response" } else { "responses" });
     if let Some(average) = digest.average {
         subject.push_str(&format!(", average {average:.1}"));
         if let Some(before) = digest.previous_average {
-            subject.push_str(&change(average - before));
+            subject.push_str(&change(average - before, 1));
         }
+    }
+    if let Some(nps) = digest.nps {
+        subject.push_str(&format!(", NPS {}", crate::rating::nps_score_words(nps.score)));
+        if let Some(before) = digest.previous_nps {
+            subject.push_str(&change(nps.score - before.score, 0));
+        }
+    }
+    if let Some(thumbs) = digest.thumbs {
+        subject.push_str(&format!(", {:.0}% thumbs up", thumbs.up_percent));
     }
     if digest.waiting_total > 0 {
         subject.push_str(&format!("; {} waiting for an answer", digest.waiting_total));
@@ -580,20 +590,44 @@ pub fn digest_subject(digest: &Digest) -> String {
     subject
 }
 
-/// " (up 0.2)", " (down 0.4)" or " (unchanged)".
-fn change(delta: f64) -> String {
-    if delta.abs() < 0.05 { " (unchanged)".to_owned() } else if delta > 0.0 { format!(" (up {delta:.1})") } else { format!(" (down {:.1})", -delta) }
+/// " (up 0.2)", " (down 4)" or " (unchanged)" when the change shows as zero with `decimals`.
+fn change(delta: f64, decimals: usize) -> String {
+    let size = format!("{:.decimals$}", delta.abs());
+    if size.chars().all(|c| c == '0' || c == '.') {
+        " (unchanged)".to_owned()
+    } else if delta > 0.0 {
+        format!(" (up {size})")
+    } else {
+        format!(" (down {size})")
+    }
+}
+
+/// The period's figures as (heading, value), for the text and the HTML alike: each scale's
+/// only when the period had responses on it.
+fn digest_figures(digest: &Digest) -> Vec<(&'static str, String)> {
+    let mut figures = vec![("Responses", format!("{} (the period before: {})", digest.responses, digest.previous_responses))];
+    if digest.has_five_point() {
+        if let Some(average) = digest.average {
+            figures.push(("Average rating", format!("{average:.2}")));
+        }
+        figures.push(("Ratings 1 to 5", digest.distribution.iter().map(ToString::to_string).collect::<Vec<_>>().join(" / ")));
+    }
+    if let Some(nps) = digest.nps {
+        let before = digest.previous_nps.map(|b| format!(" (the period before: {})", crate::rating::nps_score_words(b.score))).unwrap_or_default();
+        figures.push(("NPS", format!("{}{before}", crate::rating::nps_score_words(nps.score))));
+        figures.push(("Promoters 9–10 / passives 7–8 / detractors 0–6", format!("{} / {} / {}", nps.promoters, nps.passives, nps.detractors)));
+    }
+    if let Some(thumbs) = digest.thumbs {
+        figures.push(("Thumbs up", format!("{:.0}% ({} helpful, {} not helpful)", thumbs.up_percent, thumbs.up, thumbs.down)));
+    }
+    figures
 }
 
 fn digest_text(digest: &Digest, links: &Links) -> String {
     let mut text = format!("{} to {} ({})\n\n", digest.from, digest.to, digest.time_zone);
-    text.push_str(&format!("Responses: {} (the period before: {})\n", digest.responses, digest.previous_responses));
-    if let Some(average) = digest.average {
-        text.push_str(&format!("Average rating: {average:.2}\n"));
+    for (heading, value) in digest_figures(digest) {
+        text.push_str(&format!("{heading}: {value}\n"));
     }
-    text.push_str("Ratings 1 to 5: ");
-    text.push_str(&digest.distribution.iter().map(ToString::to_string).collect::<Vec<_>>().join(" / "));
-    text.push('\n');
     if digest.waiting_total > 0 {
         text.push_str(&format!("\nWaiting for an answer ({}), oldest first:\n", digest.waiting_total));
         for item in &digest.waiting {
@@ -628,9 +662,7 @@ fn digest_html(digest: &Digest, links: &Links, subject: &str) -> Markup {
         html! {
             p { (digest.from) " to " (digest.to) " (" (digest.time_zone) ")" }
             table {
-                tr { th align="left" { "Responses" } td { (digest.responses) " (the period before: " (digest.previous_responses) ")" } }
-                @if let Some(average) = digest.average { tr { th align="left" { "Average rating" } td { (format!("{average:.2}")) } } }
-                tr { th align="left" { "Ratings 1 to 5" } td { (digest.distribution.iter().map(ToString::to_string).collect::<Vec<_>>().join(" / ")) } }
+                @for (heading, value) in digest_figures(digest) { tr { th align="left" { (heading) } td { (value) } } }
             }
             @if digest.waiting_total > 0 {
                 h3 { "Waiting for an answer (" (digest.waiting_total) "), oldest first" }
@@ -745,6 +777,7 @@ fn outcome_of(error: &lettre::transport::smtp::Error, server: &str) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{NpsScore, ThumbsShare};
 
     const PASSWORD: &str = "s3cr3t-p@ss";
     const DEFAULT: Unhappiness = Unhappiness { five_point_up_to: 2, nps_up_to: 6 };
@@ -1003,5 +1036,76 @@ mod tests {
         let html = reply_html(&visitor, "Use <b>this</b>", "Re").into_string();
         assert!(html.contains("&lt;i&gt;me&lt;/i&gt;") && html.contains("Use &lt;b&gt;this&lt;/b&gt;"), "{html}");
         assert!(html.contains("<blockquote"), "{html}");
+    }
+
+    fn digest(responses: i64, distribution: [i64; 5], nps: Option<NpsScore>, thumbs: Option<ThumbsShare>) -> Digest {
+        Digest {
+            period: "daily".into(),
+            from: "2026-11-30T08:00:00+00:00".into(),
+            to: "2026-12-01T08:00:00+00:00".into(),
+            time_zone: "UTC".into(),
+            responses,
+            average: crate::digest::average(&distribution),
+            previous_responses: 10,
+            previous_average: None,
+            distribution,
+            nps,
+            previous_nps: Some(NpsScore { promoters: 4, passives: 4, detractors: 2, score: 20.0 }),
+            thumbs,
+            waiting: Vec::new(),
+            waiting_total: 3,
+            newest: Vec::new(),
+        }
+    }
+
+    const NPS: NpsScore = NpsScore { promoters: 6, passives: 4, detractors: 2, score: 100.0 * 4.0 / 12.0 };
+
+    #[test]
+    fn a_digest_of_nps_responses_gives_the_score_and_leaves_out_the_five_point_lines() {
+        let digest = digest(12, [0; 5], Some(NPS), None);
+        assert_eq!(digest_subject(&digest), "Daily digest: 12 responses, NPS +33 (up 13); 3 waiting for an answer");
+        let links = Links::new("https://feedback.shop.example");
+        let text = digest_text(&digest, &links);
+        assert!(text.contains("NPS: +33 (the period before: +20)\n"), "{text}");
+        assert!(text.contains("Promoters 9–10 / passives 7–8 / detractors 0–6: 6 / 4 / 2\n"), "{text}");
+        assert!(!text.contains("Ratings 1 to 5") && !text.contains("Average") && !text.contains("Thumbs"), "{text}");
+        let html = digest_html(&digest, &links, "Digest").into_string();
+        assert!(html.contains("<th align=\"left\">NPS</th><td>+33 (the period before: +20)</td>"), "{html}");
+        assert!(!html.contains("Ratings 1 to 5"), "{html}");
+
+        let first = Digest { previous_nps: None, ..digest };
+        assert_eq!(digest_subject(&first), "Daily digest: 12 responses, NPS +33; 3 waiting for an answer", "no change without NPS before");
+        assert!(digest_text(&first, &links).contains("NPS: +33\n"));
+    }
+
+    #[test]
+    fn a_digest_of_every_scale_gives_each_scales_figures() {
+        let thumbs = ThumbsShare { up: 3, down: 1, up_percent: 75.0 };
+        let mut digest = digest(21, [1, 0, 1, 0, 3], Some(NpsScore { promoters: 1, passives: 0, detractors: 3, score: -50.0 }), Some(thumbs));
+        digest.previous_average = Some(3.6);
+        assert_eq!(
+            digest_subject(&digest),
+            "Daily digest: 21 responses, average 3.8 (up 0.2), NPS -50 (down 70), 75% thumbs up; 3 waiting for an answer"
+        );
+        let text = digest_text(&digest, &Links::new("https://feedback.shop.example"));
+        for line in ["Average rating: 3.80\n", "Ratings 1 to 5: 1 / 0 / 1 / 0 / 3\n", "NPS: -50 (the period before: +20)\n", "Thumbs up: 75% (3 helpful, 1 not helpful)\n"] {
+            assert!(text.contains(line), "{line:?} in {text}");
+        }
+        let thumbs_only = Digest { nps: None, previous_nps: None, distribution: [0; 5], average: None, ..digest };
+        assert_eq!(digest_subject(&thumbs_only), "Daily digest: 21 responses, 75% thumbs up; 3 waiting for an answer");
+    }
+
+    #[test]
+    fn a_digest_stored_before_scales_had_figures_reads_as_it_did() {
+        let stored = r#"{"period":"weekly","from":"2026-11-23T09:00:00+00:00","to":"2026-11-30T09:00:00+00:00","time_zone":"UTC",
+            "responses":3,"average":3.0,"previous_responses":1,"previous_average":4.0,"distribution":[1,0,1,0,1],
+            "waiting":[{"id":"0b5c3f4e-8a8e-4f43-9d5e-2f1a7c9e6b11","rating":1,"comment":"Broken","email":null,"received_at":"2026-11-24T09:00:00.000Z"}],
+            "waiting_total":1,"newest":[]}"#;
+        let digest: Digest = serde_json::from_str(stored).expect("an old digest still reads");
+        assert_eq!((digest.nps, digest.previous_nps, digest.thumbs), (None, None, None));
+        assert_eq!(digest_subject(&digest), "Weekly digest: 3 responses, average 3.0 (down 1.0); 1 waiting for an answer");
+        let text = digest_text(&digest, &Links::new("https://feedback.shop.example"));
+        assert!(text.contains("Ratings 1 to 5: 1 / 0 / 1 / 0 / 1\n") && text.contains("- 1 of 5: Broken"), "{text}");
+        assert!(!text.contains("NPS") && !text.contains("Thumbs"), "{text}");
     }
 }

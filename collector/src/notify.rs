@@ -457,6 +457,23 @@ mod tests {
     }
 
     #[test]
+    fn slack_and_webhooks_get_the_digests_nps_and_thumbs() {
+        let digest: Digest = serde_json::from_value(serde_json::json!({
+            "period": "daily", "from": "2026-11-30T08:00:00+00:00", "to": "2026-12-01T08:00:00+00:00", "time_zone": "UTC",
+            "responses": 10, "average": null, "previous_responses": 4, "previous_average": null, "distribution": [0, 0, 0, 0, 0],
+            "nps": { "promoters": 3, "passives": 1, "detractors": 2, "score": 16.7 }, "previous_nps": null,
+            "thumbs": { "up": 3, "down": 1, "up_percent": 75.0 }, "waiting": [], "waiting_total": 0, "newest": []
+        }))
+        .expect("digest");
+        let links = Links::new("https://feedback.shop.example");
+        let slack = slack_digest(&digest, &links);
+        assert!(slack["text"].as_str().is_some_and(|t| t.starts_with("Daily digest: 10 responses, NPS +17, 75% thumbs up\n")), "{slack}");
+        let event = serde_json::to_value(DigestEvent { kind: "digest", digest: &digest, link: links.dashboard() }).expect("JSON");
+        assert_eq!((event["nps"]["promoters"].clone(), event["thumbs"]["up_percent"].clone()), (3.into(), 75.0.into()));
+        assert_eq!(event["previous_nps"], serde_json::Value::Null);
+    }
+
+    #[test]
     fn the_owner_defaults_to_the_smtp_login_when_it_is_an_address() {
         let found = channels(&["--smtp-url", "smtps://owner%40shop.example:secret@smtp.shop.example:465"]).expect("one channel");
         assert_eq!(found.iter().map(Channel::name).collect::<Vec<_>>(), ["e-mail to owner@shop.example"]);

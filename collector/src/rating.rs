@@ -33,6 +33,11 @@ pub fn rating_short(scale: Scale, rating: i64) -> String {
     }
 }
 
+/// An NPS score as it is shown, signed and whole: `+33`, `-20`, `+0`.
+pub fn nps_score_words(score: f64) -> String {
+    format!("{score:+.0}")
+}
+
 fn thumbs_words(rating: i64) -> &'static str {
     if rating >= 1 { "helpful" } else { "not helpful" }
 }

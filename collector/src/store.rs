@@ -14,7 +14,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use platinum_payload::{Feedback, Scale};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -242,13 +242,9 @@ impl Store {
 
     /// Totals, each scale's distribution and the daily trend of the responses matching `filter`.
     pub async fn summary(&self, filter: &FeedbackFilter) -> Result<Summary, sqlx::Error> {
-        let mut query = QueryBuilder::new("SELECT scale, rating, COUNT(*) FROM feedback");
+        let mut query = QueryBuilder::new(TALLY_SELECT);
         push_filter(&mut query, filter);
-        query.push(" GROUP BY scale, rating");
-        let rows: Vec<(String, i64, i64)> = query.build_query_as().fetch_all(&self.reads).await?;
-        let scales = ScaleCounts::from_rows(rows);
-        let five: Vec<(i64, i64)> = scales.iter().filter(|s| crate::rating::is_five_point(s.scale)).flat_map(ScaleCounts::points).collect();
-        let distribution = distribution(five);
+        let tally = self.tally(query).await?;
         // Only five-point ratings have a mean worth drawing; NPS and thumbs have their own figures.
         let mut query =
             QueryBuilder::new(format!("SELECT substr(received_at, 1, 10) AS day, AVG(rating), COUNT(*) FROM feedback WHERE scale IN {FIVE_POINT_SQL}"));
@@ -259,8 +255,14 @@ impl Store {
             trend.push(DayPoint { day: row.try_get(0)?, average: row.try_get(1)?, count: row.try_get(2)? });
         }
         trend.reverse();
-        let total = scales.iter().map(|s| s.total).sum();
-        Ok(Summary { total, average: crate::digest::average(&distribution), distribution, nps: NpsScore::of(&scales), thumbs: ThumbsShare::of(&scales), scales, trend })
+        Ok(Summary { tally, trend })
+    }
+
+    /// Tallies the responses `query` (a [`TALLY_SELECT`] with its conditions) keeps.
+    async fn tally(&self, mut query: QueryBuilder<'_, Sqlite>) -> Result<Tally, sqlx::Error> {
+        query.push(" GROUP BY scale, rating");
+        let rows: Vec<(String, i64, i64)> = query.build_query_as().fetch_all(&self.reads).await?;
+        Ok(Tally::from_rows(rows))
     }
 
     /// Unhappy responses (not spam): the ones not yet followed up first, oldest first, then up
@@ -294,6 +296,44 @@ impl Store {
             .execute(&self.reads)
             .await?;
         Ok(done.rows_affected() > 0)
+    }
+}
+
+/// The start of a tally's query, before its conditions: `(scale, rating, count)` rows.
+const TALLY_SELECT: &str = "SELECT scale, rating, COUNT(*) FROM feedback";
+
+/// What a set of responses adds up to on each scale: the figures the dashboard and the digest
+/// show.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tally {
+    /// Responses on every scale.
+    pub total: i64,
+    /// Mean rating of the five-point responses, if there is any.
+    pub average: Option<f64>,
+    /// Five-point responses per rating (csat5, stars5 and emoji5 together), index 0 is rating 1.
+    pub distribution: [i64; 5],
+    /// Each scale that has responses, with its distribution.
+    pub scales: Vec<ScaleCounts>,
+    /// The Net Promoter Score, when there are NPS responses.
+    pub nps: Option<NpsScore>,
+    /// The share of thumbs up, when there are thumbs responses.
+    pub thumbs: Option<ThumbsShare>,
+}
+
+impl Tally {
+    /// `(scale, rating, count)` rows tallied.
+    fn from_rows(rows: Vec<(String, i64, i64)>) -> Self {
+        let scales = ScaleCounts::from_rows(rows);
+        let five: Vec<(i64, i64)> = scales.iter().filter(|s| crate::rating::is_five_point(s.scale)).flat_map(ScaleCounts::points).collect();
+        let distribution = distribution(five);
+        Self {
+            total: scales.iter().map(|s| s.total).sum(),
+            average: crate::digest::average(&distribution),
+            distribution,
+            nps: NpsScore::of(&scales),
+            thumbs: ThumbsShare::of(&scales),
+            scales,
+        }
     }
 }
 
@@ -353,7 +393,7 @@ impl ScaleCounts {
 
 /// The Net Promoter Score of the NPS responses: the percentage of promoters (9–10) less the
 /// percentage of detractors (0–6), from −100 to 100.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NpsScore {
     /// Ratings of 9 and 10.
     pub promoters: i64,
@@ -375,7 +415,7 @@ impl NpsScore {
 }
 
 /// How the thumbs went.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ThumbsShare {
     /// Thumbs up (helpful).
     pub up: i64,
@@ -642,19 +682,12 @@ impl Store {
         Ok(sqlx::query_scalar::<_, Option<String>>("SELECT body FROM digest WHERE id = ?").bind(id).fetch_optional(&self.reads).await?.flatten())
     }
 
-    /// Five-point responses per rating (index 0 is rating 1) received in `[from, to)`, and the
-    /// responses on every scale, spam left out.
-    pub async fn ratings_between(&self, from: &str, to: &str) -> Result<([i64; 5], i64), sqlx::Error> {
-        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT scale, rating, COUNT(*) FROM feedback WHERE spam = 0 AND received_at >= ? AND received_at < ? GROUP BY scale, rating",
-        )
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.reads)
-        .await?;
-        let total = rows.iter().map(|(_, _, n)| n).sum();
-        let five = rows.into_iter().filter(|(scale, _, _)| crate::rating::is_five_point(crate::rating::scale_named(scale)));
-        Ok((distribution(five.map(|(_, rating, n)| (rating, n)).collect()), total))
+    /// The tally of the responses received in `[from, to)` (RFC 3339 UTC), spam left out.
+    pub async fn tally_between(&self, from: &str, to: &str) -> Result<Tally, sqlx::Error> {
+        let mut query = QueryBuilder::new(TALLY_SELECT);
+        query.push(" WHERE spam = 0 AND received_at >= ").push_bind(from.to_owned());
+        query.push(" AND received_at < ").push_bind(to.to_owned());
+        self.tally(query).await
     }
 
     /// Up to `limit` unhappy responses not yet followed up, oldest first, and how many there are.
@@ -907,18 +940,9 @@ impl Serialize for Metadata {
 /// Figures for the top of the dashboard.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
-    /// Responses counted, on every scale.
-    pub total: i64,
-    /// Mean rating of the five-point responses, if there is any.
-    pub average: Option<f64>,
-    /// Five-point responses per rating (csat5, stars5 and emoji5 together), index 0 is rating 1.
-    pub distribution: [i64; 5],
-    /// Each scale that has responses, with its distribution.
-    pub scales: Vec<ScaleCounts>,
-    /// The Net Promoter Score, when there are NPS responses.
-    pub nps: Option<NpsScore>,
-    /// The share of thumbs up, when there are thumbs responses.
-    pub thumbs: Option<ThumbsShare>,
+    /// The responses counted, on every scale.
+    #[serde(flatten)]
+    pub tally: Tally,
     /// Per day (by received time), oldest first, at most 90 days with responses.
     pub trend: Vec<DayPoint>,
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{TestApp, feedback, form, new_id};
+use common::{TestApp, feedback, feedback_v2, form, new_id};
 use platinum_collector::store::DeliveryRecord;
 
 #[tokio::test]
@@ -77,12 +77,20 @@ async fn a_reply_is_queued_durably_marks_the_response_and_notes_are_kept() {
 /// A response received at `received_at`, stored as the writer would store it.
 async fn store_received(app: &TestApp, rating: u8, comment: &str, received_at: &str) -> String {
     let id = new_id();
-    let mut value = feedback(&id, rating, comment);
+    store_payload(app, feedback(&id, rating, comment), received_at).await;
+    id
+}
+
+/// A response on `scale` (by name) received at `received_at`.
+async fn store_on_scale(app: &TestApp, scale: &str, rating: u8, received_at: &str) {
+    store_payload(app, feedback_v2(&new_id(), scale, rating, ""), received_at).await;
+}
+
+async fn store_payload(app: &TestApp, mut value: serde_json::Value, received_at: &str) {
     value["created_at"] = received_at.into();
     let parsed: platinum_payload::Feedback = serde_json::from_value(value).expect("payload");
     let row = platinum_collector::store::NewFeedback { feedback: parsed, received_at: received_at.to_owned(), origin: None, clock_skewed: false };
     app.store.insert(row).await.expect("stored");
-    id
 }
 
 fn daily_at_eight_utc() -> platinum_collector::digest::Schedule {
@@ -136,4 +144,39 @@ async fn a_quiet_period_sends_nothing() {
     let made = platinum_collector::digest::tick(&app.store, &daily_at_eight_utc(), &["email".to_owned()], unix("2026-12-01T09:00:00Z")).await;
     assert_eq!(made.expect("tick"), None);
     assert_eq!(app.store.pending_notifications().await.expect("count"), 0);
+}
+
+#[tokio::test]
+async fn a_digest_gives_the_nps_score_and_the_share_of_thumbs_up() {
+    let app = TestApp::new().await;
+    // The day before: 1 promoter, 1 passive, 2 detractors of 4, NPS -25.
+    for rating in [10, 8, 3, 3] {
+        store_on_scale(&app, "nps", rating, "2026-11-29T12:00:00.000Z").await;
+    }
+    // The day: 3 promoters, 1 passive, 2 detractors of 6, NPS +17; 3 thumbs up of 4.
+    for rating in [10, 9, 9, 7, 2, 0] {
+        store_on_scale(&app, "nps", rating, "2026-11-30T12:00:00.000Z").await;
+    }
+    for rating in [1, 1, 0, 1] {
+        store_on_scale(&app, "thumbs", rating, "2026-11-30T13:00:00.000Z").await;
+    }
+    store_on_scale(&app, "nps", 10, "2026-12-01T08:30:00.000Z").await;
+    let channels = vec!["email".to_owned()];
+
+    let id = platinum_collector::digest::tick(&app.store, &daily_at_eight_utc(), &channels, unix("2026-12-01T09:00:00Z")).await.expect("tick");
+    let stored = app.store.digest_body(id.expect("a digest for the day")).await.expect("read").expect("body");
+    let body: serde_json::Value = serde_json::from_str(&stored).expect("JSON");
+    assert_eq!(body["responses"], 10);
+    assert_eq!(body["distribution"], serde_json::json!([0, 0, 0, 0, 0]), "no five-point responses");
+    assert_eq!(body["average"], serde_json::Value::Null);
+    assert_eq!((body["nps"]["promoters"].clone(), body["nps"]["passives"].clone(), body["nps"]["detractors"].clone()), (3.into(), 1.into(), 2.into()));
+    assert_eq!(body["previous_nps"]["score"], -25.0);
+    assert_eq!((body["thumbs"]["up"].clone(), body["thumbs"]["down"].clone(), body["thumbs"]["up_percent"].clone()), (3.into(), 1.into(), 75.0.into()));
+
+    let digest: platinum_collector::digest::Digest = serde_json::from_str(&stored).expect("the digest as it is sent");
+    assert_eq!(
+        platinum_collector::mail::digest_subject(&digest),
+        "Daily digest: 10 responses, NPS +17 (up 42), 75% thumbs up; 5 waiting for an answer",
+        "detractors of both days and the thumbs down wait"
+    );
 }
