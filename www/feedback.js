@@ -87,8 +87,12 @@
   function run(m, how) {
     // The widget's exports go along: delivery asks the Rust core for its decisions through them.
     try { m.boot(attrs, m, how); } catch (e) { return fail(e); }
-    wasm = m;
-    while (queue.length) call.apply(null, queue.shift());
+    // Calls made meanwhile (the opening, on a take-over) run in a task of their own: building the
+    // widget and opening it in one would keep the page busy for one long task.
+    setTimeout(function () {
+      wasm = m;
+      while (queue.length) call.apply(null, queue.shift());
+    });
   }
   // The launcher was asked to open (`fired`: by a trigger): the whole widget replaces it and opens.
   function upgrade(fired) {
