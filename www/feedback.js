@@ -87,12 +87,15 @@
   function run(m, how) {
     // The widget's exports go along: delivery asks the Rust core for its decisions through them.
     try { m.boot(attrs, m, how); } catch (e) { return fail(e); }
-    // Calls made meanwhile (the opening, on a take-over) run in a task of their own: building the
-    // widget and opening it in one would keep the page busy for one long task.
-    setTimeout(function () {
+    function ready() {
       wasm = m;
       while (queue.length) call.apply(null, queue.shift());
-    });
+    }
+    // On a take-over the opening waiting in the queue runs in a task of its own: building the
+    // whole widget and opening it in one would keep the page busy for one long task. The
+    // launcher is ready at once: a trigger may ask it to open while it boots.
+    if (how.quiet) setTimeout(ready);
+    else ready();
   }
   // The launcher was asked to open (`fired`: by a trigger): the whole widget replaces it and opens.
   function upgrade(fired) {
