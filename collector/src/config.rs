@@ -32,9 +32,21 @@ pub struct ServeArgs {
     #[arg(long, env = "PLATINUM_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// SQLite database file, created if missing and kept in WAL mode.
-    #[arg(long, env = "PLATINUM_DB", default_value = "platinum.db")]
-    pub db: PathBuf,
+    /// Where responses are kept: `sqlite://FILE` (created if missing, kept in WAL mode) or
+    /// `postgres://user:password@host:port/database` (TLS as `?sslmode=require` or
+    /// `verify-full` says), which several collectors can share. Default: sqlite://platinum.db.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, conflicts_with = "db", value_parser = parse_database_url)]
+    pub database_url: Option<crate::store::Database>,
+
+    /// SQLite database file: the same as --database-url sqlite://FILE.
+    #[arg(long, env = "PLATINUM_DB")]
+    pub db: Option<PathBuf>,
+
+    /// How long a collector sharing a PostgreSQL database with others may hold an alert or reply
+    /// it is sending before another collector takes it over (as after a crash mid-send), such
+    /// as 2m. Longer than a delivery try takes, or a slow one could be sent twice.
+    #[arg(long, env = "PLATINUM_NOTIFICATION_LEASE", default_value = "2m", value_parser = parse_duration)]
+    pub notification_lease: Duration,
 
     /// A site allowed to post feedback, as an origin like https://shop.example (repeatable; in the
     /// environment, comma-separated). Pages served by the collector itself may always post.
@@ -67,6 +79,21 @@ pub struct ServeArgs {
     /// Without it, behind a proxy every visitor would share the proxy's limit.
     #[arg(long = "trusted-proxy", env = "PLATINUM_TRUSTED_PROXY", value_delimiter = ',', value_parser = crate::client::parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl ServeArgs {
+    /// The database to open: --database-url, else --db, else `platinum.db` here.
+    pub fn database(&self) -> crate::store::Database {
+        match (&self.database_url, &self.db) {
+            (Some(url), _) => url.clone(),
+            (None, Some(path)) => crate::store::Database::Sqlite(path.clone()),
+            (None, None) => crate::store::Database::Sqlite(PathBuf::from("platinum.db")),
+        }
+    }
+}
+
+fn parse_database_url(value: &str) -> Result<crate::store::Database, String> {
+    crate::store::Database::parse(value)
 }
 
 /// Per-client limit on posted feedback, keyed by the client's address (which is never stored).
@@ -318,6 +345,19 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:0")]
         listen: SocketAddr,
+    },
+    /// Copy a SQLite store into a PostgreSQL database: responses, follow-up state and notes,
+    /// replies, digests and the notification history. Safe to run again: what is already there
+    /// is left as it is. Run it with the collectors stopped, or before the first one starts on
+    /// PostgreSQL.
+    #[command(name = "migrate-sqlite-to-postgres")]
+    MigrateSqliteToPostgres {
+        /// The SQLite database file to copy from; it is only read.
+        #[arg(long)]
+        from: PathBuf,
+        /// The PostgreSQL database to copy into, as a postgres:// URL; it is migrated first.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+        to: String,
     },
     /// Time durable inserts straight into SQLite, one row per commit and in batches.
     #[command(name = "bench-sqlite", hide = true)]

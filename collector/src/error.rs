@@ -56,6 +56,10 @@ pub enum AppError {
     /// The database failed.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// The database cannot be reached just now (or the collector is starting or stopping):
+    /// `503` with `Retry-After`, so the widget keeps the response and sends it again.
+    #[error("{0}")]
+    Unavailable(String),
     /// Anything else that is the server's fault.
     #[error("{0}")]
     Internal(String),
@@ -66,6 +70,7 @@ impl AppError {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             Self::RateLimited { retry_after } | Self::TooManyWrongTokens { retry_after } => Some(*retry_after),
+            _ if self.status() == StatusCode::SERVICE_UNAVAILABLE => Some(UNAVAILABLE_RETRY_AFTER),
             _ => None,
         }
     }
@@ -86,10 +91,15 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::RateLimited { .. } | Self::TooManyWrongTokens { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            Self::Database(e) if crate::store::is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
+
+/// Seconds a client is asked to wait when the database is away.
+pub const UNAVAILABLE_RETRY_AFTER: u64 = 5;
 
 #[derive(Serialize)]
 struct ErrorBody<'a> {
@@ -100,6 +110,13 @@ struct ErrorBody<'a> {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(error = %self, "request not served: the database is unavailable");
+            let body = ErrorBody { error: "temporarily unavailable; nothing was stored, send it again shortly", field: None };
+            let mut response = (status, Json(body)).into_response();
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(UNAVAILABLE_RETRY_AFTER));
+            return response;
+        }
         if status.is_server_error() {
             // Runs inside the request's span, so the log line carries the request id.
             tracing::error!(error = %self, "request failed");

@@ -5,13 +5,14 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 use axum::http::HeaderValue;
 use clap::Parser;
 use platinum_collector::config::{Command, ServeArgs};
 use platinum_collector::config::{AlertOn, NotifyArgs};
 use platinum_collector::delivery::{Links, Outcome};
 use platinum_collector::notify::{self, Channel, Notifier};
-use platinum_collector::store::AlertPlan;
+use platinum_collector::store::{AlertPlan, Database, Writer, is_unavailable};
 use platinum_collector::{AdminToken, AppState, Cli, Clock, Policy, SessionPolicy, Store, app, bench, serve};
 use tokio::net::{TcpListener, TcpSocket};
 use tracing_subscriber::EnvFilter;
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         match cli.command {
             Some(Command::NotifyTest { notify }) => notify_test(&notify).await,
             Some(Command::BenchReceiver { listen }) => bench::receiver(listen).await.map_err(|e| e.to_string()),
+            Some(Command::MigrateSqliteToPostgres { from, to }) => migrate_sqlite_to_postgres(&from, &to).await,
             Some(Command::Count { db }) => bench::count(&db).await.map_err(|e| e.to_string()),
             Some(Command::BenchSqlite { db, seconds }) => bench::sqlite_insert_rate(&db, seconds).await.map_err(|e| e.to_string()),
             None => serve(cli.serve).await,
@@ -90,8 +92,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let schedule = args.notify.schedule();
     let wake = Arc::new(tokio::sync::Notify::new());
     let plan = AlertPlan { unhappiness: args.notify.unhappiness(), on: Some(args.notify.alert_on), channels: channels.iter().map(Channel::id).collect(), wake: wake.clone() };
-    let (store, writer) =
-        Store::open_with(&args.db, plan).await.map_err(|e| format!("opening database {}: {e}", args.db.display()))?;
+    let database = args.database();
     let policy = Policy {
         allowed_origins,
         rate_limit: args.rate_limit,
@@ -107,6 +108,19 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let shown = if address.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], address.port())) } else { address };
     let links = Links::new(args.notify.public_url.as_deref().unwrap_or(&format!("http://{shown}")));
+    // The port answers (503, "starting") while the database is reached and migrated.
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let gate = serve::Gate::default();
+    let server = tokio::spawn(serve::serve(listener, gate.router(), limits, stopped(stopping.clone())));
+    let Some((store, writer)) = open_store(&database, plan, stopping).await? else {
+        let _ = server.await;
+        return Ok(());
+    };
+    let store = store.with_claim_lease(args.notification_lease);
     let mut state = AppState::new(store.clone(), admin, policy, Clock::system());
     state.channel_names = channels.iter().map(|c| (c.id(), c.name())).collect();
     state.notify_wake = wake.clone();
@@ -145,11 +159,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         "Platinum collector listening on http://{address}/\n  demo page:   http://{shown}/\n  dashboard:   http://{shown}/dashboard\n  \
          admin token: {token_note}\n  database:    {}\n  rate limit:  {rate_limit}\n  alerts:      {alerts}\n  \
          connections: at most {max_connections} open (open-file limit {descriptors}); timeouts: headers {}, body {}, idle {}\n",
-        args.db.display(),
+        database.describe(),
         humantime::format_duration(limits.header_timeout),
         humantime::format_duration(limits.body_timeout),
         humantime::format_duration(limits.idle_timeout),
     );
+    gate.open(app(state));
     // One write, and its failure ignored: a supervisor or pipe that closed stdout must not stop
     // the server (println! would panic on the broken pipe).
     {
@@ -157,7 +172,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     }
 
-    serve::serve(listener, app(state), limits, shutdown_signal()).await;
+    if let Err(e) = server.await {
+        tracing::error!(error = %e, "the server task ended abnormally");
+    }
+    // The router holds a handle on the store: the writer finishes once every handle is gone.
+    drop(gate);
     let _ = stop_notifier.send(true);
     // A delivery in flight may take up to its 10 s timeout to give up; wait for it off the runtime.
     if !matches!(tokio::task::spawn_blocking(move || notifier.join()).await, Ok(Ok(()))) {
@@ -168,6 +187,20 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     drop(store);
     writer.finish().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Copies the SQLite store at `from` into the PostgreSQL database at `to` and prints what it did.
+async fn migrate_sqlite_to_postgres(from: &std::path::Path, to: &str) -> Result<(), String> {
+    let target = match Database::parse(to)? {
+        Database::Postgres(url) => url,
+        Database::Sqlite(_) => return Err("--to must be a postgres:// URL".to_owned()),
+    };
+    let copied = platinum_collector::store::copy::sqlite_to_postgres(from, &target)
+        .await
+        .map_err(|e| format!("copying {} to {}: {e}", from.display(), Database::Postgres(target.clone()).describe()))?;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(copied.to_string().as_bytes()).and_then(|()| out.flush());
     Ok(())
 }
 
@@ -199,6 +232,32 @@ async fn notify_test(args: &NotifyArgs) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(report.as_bytes()).and_then(|()| out.flush());
     if failed > 0 { Err(format!("{failed} of {} channels did not take the test", channels.len())) } else { Ok(()) }
+}
+
+/// Opens `database`, trying again with growing pauses while it cannot be reached (it may still
+/// be starting, or restarting); none if the collector is told to stop meanwhile. Anything else,
+/// such as a wrong password or a failed migration, ends the start-up with the reason.
+async fn open_store(database: &Database, plan: AlertPlan, mut stopping: tokio::sync::watch::Receiver<bool>) -> Result<Option<(Store, Writer)>, String> {
+    let mut pause = Duration::from_millis(500);
+    loop {
+        match Store::open_with(database, plan.clone()).await {
+            Ok(opened) => return Ok(Some(opened)),
+            Err(e) if is_unavailable(&e) => {
+                tracing::warn!(database = %database.describe(), error = %e, retry_in = ?pause, "cannot reach the database yet; trying again");
+            }
+            Err(e) => return Err(format!("opening the database ({}): {e}", database.describe())),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            _ = stopping.changed() => return Ok(None),
+        }
+        pause = (pause * 2).min(Duration::from_secs(30));
+    }
+}
+
+/// Completes once `stopping` turns true (or its sender is gone).
+async fn stopped(mut stopping: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
 }
 
 /// Listens with a deep accept queue: tokio's default backlog of 128 overflows under bursts of

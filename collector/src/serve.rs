@@ -570,3 +570,41 @@ mod tests {
         assert!(watch.deadline(&limits).is_some_and(|d| d >= idle), "idle again, from now");
     }
 }
+
+/// The router requests reach while the collector starts: every request is answered `503` with
+/// `Retry-After` (and `/healthz`, `/readyz` say why) until [`Gate::open`] puts the collector's
+/// router behind it. The port answers from the first moment, so a load balancer sees an instance
+/// that is starting, not one that is down, and a widget keeps its response and sends it again.
+#[derive(Clone, Default)]
+pub struct Gate(Arc<std::sync::OnceLock<Router>>);
+
+impl Gate {
+    /// Serves `router` from now on.
+    pub fn open(&self, router: Router) {
+        let _ = self.0.set(router);
+    }
+
+    /// The router to serve: [`Gate::open`]'s once it has been given, the waiting answers before.
+    pub fn router(&self) -> Router {
+        let gate = Arc::clone(&self.0);
+        Router::new().fallback_service(tower::service_fn(move |request: Request<axum::body::Body>| {
+            let gate = Arc::clone(&gate);
+            async move {
+                match gate.get() {
+                    Some(router) => router.clone().oneshot(request).await,
+                    None => Ok(starting(request.uri().path())),
+                }
+            }
+        }))
+    }
+}
+
+fn starting(path: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if matches!(path, "/healthz" | "/readyz") {
+        let mut response = (axum::http::StatusCode::SERVICE_UNAVAILABLE, "starting: connecting to the database and migrating it\n").into_response();
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(crate::error::UNAVAILABLE_RETRY_AFTER));
+        return response;
+    }
+    crate::AppError::Unavailable("the collector is starting".to_owned()).into_response()
+}

@@ -11,7 +11,7 @@ use sqlx::migrate::Migrator;
 /// Builds `path` as the collector before migration 5 left it, with two responses, an alert
 /// sent about the first and a reply to it.
 async fn database_before_response_numbers(path: &std::path::Path) {
-    let all = sqlx::migrate!("./migrations");
+    let all = sqlx::migrate!("./migrations/sqlite");
     let earlier = Migrator { migrations: Cow::Owned(all.migrations.iter().filter(|m| m.version <= 4).cloned().collect()), ..all };
     let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path).create_if_missing(true);
     let mut conn = sqlx::SqliteConnection::connect_with(&options).await.expect("creating the old database");

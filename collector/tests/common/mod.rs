@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod postgres;
 pub mod process;
 
 use std::net::SocketAddr;
@@ -136,7 +137,7 @@ impl TestApp {
     }
 
     async fn with_plan_in(dir: tempfile::TempDir, policy: Policy, plan: AlertPlan) -> Self {
-        let (store, writer) = Store::open_with(&db_path(dir.path()), plan).await.expect("open database");
+        let (store, writer) = Store::open_with(&database_in(dir.path()), plan).await.expect("open database");
         let clock = Clock::manual(1_800_000_000);
         let state = AppState::new(store.clone(), AdminToken::new(TOKEN).expect("token"), policy, clock.clone());
         Self { dir, store, writer, router: app(state), clock }
@@ -216,4 +217,13 @@ pub fn form(uri: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
         request = request.header(header::COOKIE, cookie);
     }
     request.body(Body::from(body.to_owned())).expect("request")
+}
+
+/// The database a test collector in `dir` uses: SQLite in `dir`, or a fresh PostgreSQL database
+/// when the suite runs against PostgreSQL (see [`postgres::backend`]).
+pub fn database_in(dir: &Path) -> platinum_collector::store::Database {
+    match postgres::backend() {
+        Some(server) => platinum_collector::store::Database::Postgres(server.fresh_database()),
+        None => platinum_collector::store::Database::Sqlite(db_path(dir)),
+    }
 }
