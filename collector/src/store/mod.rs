@@ -39,6 +39,9 @@ const MAX_CHUNK: usize = 64;
 const MAX_IDS: usize = 256;
 /// How often a batch is written again after colliding with another collector's transaction.
 const MAX_CONFLICT_RETRIES: usize = 3;
+/// Most notifications one collector claims at a time: four rounds of the notifier's 32 deliveries
+/// in flight, at most 40 s at its 10 s delivery timeout.
+const MAX_CLAIM: u32 = 128;
 /// How long a collector may hold a notification it is sending before another one takes it over,
 /// unless [`Store::with_claim_lease`] says otherwise. Longer than any delivery try takes.
 pub const DEFAULT_CLAIM_LEASE: Duration = Duration::from_secs(120);
@@ -408,7 +411,9 @@ impl Store {
     pub async fn due_notifications(&self, now: i64, limit: u32) -> Result<Vec<NotificationRow>, sqlx::Error> {
         match &self.reads {
             Reads::Sqlite(pool) => sqlite::due_notifications(pool, now, limit).await,
-            Reads::Postgres(pool) => postgres::claim_due_notifications(pool, now, limit, self.claim_lease).await,
+            // Claimed rows wait their turn for a delivery slot within the lease: a smaller round
+            // keeps the longest wait (rounds of slow channels) well inside the default lease.
+            Reads::Postgres(pool) => postgres::claim_due_notifications(pool, now, limit.min(MAX_CLAIM), self.claim_lease).await,
         }
     }
 

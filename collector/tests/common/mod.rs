@@ -222,8 +222,36 @@ pub fn form(uri: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
 /// The database a test collector in `dir` uses: SQLite in `dir`, or a fresh PostgreSQL database
 /// when the suite runs against PostgreSQL (see [`postgres::backend`]).
 pub fn database_in(dir: &Path) -> platinum_collector::store::Database {
-    match postgres::backend() {
-        Some(server) => platinum_collector::store::Database::Postgres(server.fresh_database()),
-        None => platinum_collector::store::Database::Sqlite(db_path(dir)),
+    database_at(&db_path(dir))
+}
+
+/// The database a test collector given the SQLite file `path` uses: that file, or on
+/// PostgreSQL the database made for it the first time it was asked for (its URL is kept beside
+/// the file), so that a collector restarted on the same path finds the same data.
+pub fn database_at(path: &Path) -> platinum_collector::store::Database {
+    let Some(server) = postgres::backend() else { return platinum_collector::store::Database::Sqlite(path.to_owned()) };
+    let kept = path.with_extension("postgres-url");
+    let url = match std::fs::read_to_string(&kept) {
+        Ok(url) => url,
+        Err(_) => {
+            let url = server.fresh_database();
+            std::fs::write(&kept, &url).expect("keep the test database's URL");
+            url
+        }
+    };
+    platinum_collector::store::Database::Postgres(url)
+}
+
+/// The command-line options that give a spawned collector the database [`database_at`] names.
+pub fn database_args(path: &Path) -> Vec<std::ffi::OsString> {
+    match database_at(path) {
+        platinum_collector::store::Database::Sqlite(file) => vec!["--db".into(), file.into()],
+        platinum_collector::store::Database::Postgres(url) => vec!["--database-url".into(), url.into()],
     }
+}
+
+/// The store a collector given the SQLite file `path` wrote to (see [`database_at`]), for
+/// looking at what it left.
+pub async fn open_store(path: &Path) -> Store {
+    Store::open_with(&database_at(path), AlertPlan::default()).await.expect("open the test database").0
 }

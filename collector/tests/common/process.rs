@@ -45,8 +45,7 @@ impl Collector {
         let mut child = command
             .args(defaults)
             .args(args)
-            .arg("--db")
-            .arg(db)
+            .args(super::database_args(db))
             .env("PLATINUM_ADMIN_TOKEN", TOKEN)
             .env("PLATINUM_LOG", "warn")
             .stdout(Stdio::piped())
