@@ -26,8 +26,17 @@ const LINES: u64 = 1_000_000;
 const TOKEN: &str = "benchmark-token-0123456789abcdef0123456";
 
 /// Builds the collector, drives load at it and prints throughput, latency, memory and the raw
-/// SQLite insert rate of this machine.
+/// SQLite insert rate of this machine. With `--postgres` (a throwaway server started here) or
+/// `--database-url postgres://…` (a server of your own; the database is used as it is), it
+/// compares SQLite, PostgreSQL, and two collectors on one PostgreSQL instead.
 pub fn run(root: &Path) -> Result<(), String> {
+    let options: Vec<String> = std::env::args().skip(2).collect();
+    let postgres = match options.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        [] => None,
+        ["--postgres"] => Some(None),
+        ["--database-url", url] => Some(Some((*url).to_owned())),
+        other => return Err(format!("bench-collector takes --postgres or --database-url postgres://…, not {other:?}")),
+    };
     println!("== building the collector (release)");
     status(cargo().current_dir(root).args(["build", "--release", "--package", "platinum-collector"]))?;
     ensure_oha()?;
@@ -35,9 +44,79 @@ pub fn run(root: &Path) -> Result<(), String> {
 
     let work = std::env::temp_dir().join(format!("platinum-bench-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| format!("creating {}: {e}", work.display()))?;
-    let result = measure(&binary, &work);
+    let result = match postgres {
+        None => measure(&binary, &work),
+        Some(url) => measure_postgres(&binary, &work, url),
+    };
     let _ = std::fs::remove_dir_all(&work);
     result
+}
+
+/// SQLite, PostgreSQL and two collectors sharing PostgreSQL, under the same load, and
+/// PostgreSQL's own rate of single-row durable inserts from pgbench.
+fn measure_postgres(binary: &Path, work: &Path, url: Option<String>) -> Result<(), String> {
+    let server = match url {
+        Some(_) => None,
+        None => {
+            println!("== starting a throwaway PostgreSQL server");
+            Some(pg_throwaway::Server::start()?)
+        }
+    };
+    let database = |name: &str| -> Result<String, String> {
+        match (&server, &url) {
+            (Some(server), _) => server.fresh_database(),
+            (None, Some(url)) => Ok(url.clone()),
+            (None, None) => Err(format!("no database for {name}")),
+        }
+    };
+    let bodies = work.join("bodies.jsonl");
+    println!("== writing {LINES} distinct payloads");
+    write_bodies(&bodies)?;
+    let sqlite = Database::Sqlite(work.join("sqlite.db"));
+    println!("== one collector, SQLite");
+    let one_sqlite = load_on(binary, &bodies, &sqlite, 1, &[])?;
+    println!("== one collector, PostgreSQL");
+    let one_postgres = load_on(binary, &bodies, &Database::Postgres(database("one collector")?), 1, &[])?;
+    println!("== two collectors, one PostgreSQL, the load spread across both");
+    let two_postgres = load_on(binary, &bodies, &Database::Postgres(database("two collectors")?), 2, &[])?;
+    let raw = pgbench(server.as_ref(), &database("pgbench")?, work)?;
+    println!("== summary ({CONNECTIONS} connections, {SECONDS} s each)");
+    println!("| setup | new responses/s | p50 ms | p99 ms | rows = 201s |");
+    println!("|---|---|---|---|---|");
+    for (name, figures) in [("one collector, SQLite", one_sqlite), ("one collector, PostgreSQL", one_postgres), ("two collectors, one PostgreSQL", two_postgres)] {
+        println!("| {name} | {:.0} | {:.2} | {:.2} | yes |", figures.per_second, figures.p50 * 1000.0, figures.p99 * 1000.0);
+    }
+    println!("| PostgreSQL alone (pgbench, one ~1 KB row per commit) | {raw:.0} | | | |");
+    Ok(())
+}
+
+/// pgbench with [`CONNECTIONS`] clients, each committing single-row inserts of a ~1 KB row
+/// (`ON CONFLICT DO NOTHING` on a random id) for [`SECONDS`]; transactions per second.
+fn pgbench(server: Option<&pg_throwaway::Server>, url: &str, work: &Path) -> Result<f64, String> {
+    println!("== PostgreSQL alone: pgbench, {CONNECTIONS} clients, one ~1 KB row per commit");
+    let program = match server {
+        Some(server) => server.bindir().join("pgbench"),
+        None => PathBuf::from("pgbench"),
+    };
+    let setup = "CREATE TABLE IF NOT EXISTS bench_rows (id TEXT PRIMARY KEY, body TEXT NOT NULL)";
+    status(Command::new(program.with_file_name("psql")).args(["-q", "-c", setup, url]))?;
+    let script = work.join("insert.sql");
+    std::fs::write(&script, "INSERT INTO bench_rows VALUES (md5(random()::text || clock_timestamp()::text), repeat('x', 1000)) ON CONFLICT DO NOTHING;\n")
+        .map_err(|e| format!("writing {}: {e}", script.display()))?;
+    let output = Command::new(&program)
+        .args(["-n", "-c", &CONNECTIONS.to_string(), "-j", "2", "-T", &SECONDS.to_string(), "-f"])
+        .arg(&script)
+        .arg(url)
+        .output()
+        .map_err(|e| format!("could not start {}: {e}", program.display()))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!("pgbench failed: {text}{}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let tps = text.lines().find_map(|line| line.strip_prefix("tps = ")).and_then(|rest| rest.split_whitespace().next()).and_then(|n| n.parse().ok());
+    let tps = tps.ok_or_else(|| format!("pgbench printed no tps: {text}"))?;
+    println!("{tps:.0} transactions/s");
+    Ok(tps)
 }
 
 fn measure(binary: &Path, work: &Path) -> Result<(), String> {
@@ -77,37 +156,91 @@ fn measure(binary: &Path, work: &Path) -> Result<(), String> {
 /// One run of the load against a fresh collector started with `args`; new responses stored per
 /// second.
 fn load(binary: &Path, work: &Path, bodies: &Path, db_name: &str, args: &[&str]) -> Result<f64, String> {
-    let db = work.join(db_name);
-    let mut collector = Collector::start(binary, &db, args)?;
-    println!("== {CONNECTIONS} connections for {SECONDS} s against http://{}/api/feedback (rate limit off)", collector.address);
-    let peak = PeakRss::watch(collector.child.id());
-    let report = Command::new("oha")
-        .args(["--no-tui", "--output-format", "json", "-w", "-m", "POST", "-T", "application/json"])
-        .args(["-c", &CONNECTIONS.to_string(), "-z", &format!("{SECONDS}s"), "-Z"])
-        .arg(bodies)
-        .arg(format!("http://{}/api/feedback", collector.address))
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("could not start oha: {e}"))?;
-    if !report.status.success() {
-        let _ = collector.stop();
-        return Err(format!("oha failed ({})", report.status));
+    load_on(binary, bodies, &Database::Sqlite(work.join(db_name)), 1, args).map(|figures| figures.per_second)
+}
+
+/// Where the collectors of a run keep their responses.
+enum Database {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Database {
+    /// The collector's options for it.
+    fn args(&self) -> Vec<std::ffi::OsString> {
+        match self {
+            Self::Sqlite(path) => vec!["--db".into(), path.into()],
+            Self::Postgres(url) => vec!["--database-url".into(), url.into()],
+        }
     }
-    let alerts = if args.is_empty() { None } else { Some(drain_alerts(binary, &db)?) };
-    let peak_kib = peak.finish();
-    collector.stop()?;
-    let json = String::from_utf8_lossy(&report.stdout);
+}
 
-    let elapsed = number_after(&json, "\"summary\"", "\"total\"").ok_or("oha report: no summary.total")?;
-    let p50 = number_after(&json, "\"latencyPercentiles\"", "\"p50\"").ok_or("oha report: no p50")?;
-    let p99 = number_after(&json, "\"latencyPercentiles\"", "\"p99\"").ok_or("oha report: no p99")?;
-    let codes = status_codes(&json);
-    let code = |c: &str| codes.iter().find(|(k, _)| k == c).map_or(0, |(_, n)| *n);
-    let (created, repeated) = (code("201"), code("200"));
-    let others: Vec<String> = codes.iter().filter(|(k, _)| k != "201" && k != "200").map(|(k, n)| format!("{n}×{k}")).collect();
-    let errors = number_after(&json, "\"errorDistribution\"", ":").unwrap_or(0.0);
+/// What one run measured.
+#[derive(Clone, Copy)]
+struct Figures {
+    /// New responses stored per second.
+    per_second: f64,
+    /// Median latency, seconds (the slowest collector's, with several).
+    p50: f64,
+    /// 99th percentile latency, seconds (the slowest collector's, with several).
+    p99: f64,
+}
 
-    let (rows, _) = count_rows(binary, &db)?;
+/// One run: `instances` collectors started with `args` on `database`, each given an equal share
+/// of the [`CONNECTIONS`] by its own `oha`, all at once. Ids repeat across the shares, so a
+/// response can reach both collectors; the check that rows equal `201`s holds across them.
+fn load_on(binary: &Path, bodies: &Path, database: &Database, instances: u32, args: &[&str]) -> Result<Figures, String> {
+    let (rows_before, _) = count_rows(binary, database)?;
+    let mut collectors = Vec::new();
+    for _ in 0..instances {
+        collectors.push(Collector::start(binary, database, args)?);
+    }
+    let share = CONNECTIONS / instances;
+    let addresses: Vec<String> = collectors.iter().map(|c| c.address.clone()).collect();
+    println!("== {CONNECTIONS} connections ({share} to each of {}) for {SECONDS} s, rate limit off", addresses.join(", "));
+    let peaks: Vec<PeakRss> = collectors.iter().map(|c| PeakRss::watch(c.child.id())).collect();
+    let runs: Vec<std::thread::JoinHandle<Result<std::process::Output, String>>> = addresses
+        .iter()
+        .map(|address| {
+            let mut oha = Command::new("oha");
+            oha.args(["--no-tui", "--output-format", "json", "-w", "-m", "POST", "-T", "application/json"])
+                .args(["-c", &share.to_string(), "-z", &format!("{SECONDS}s"), "-Z"])
+                .arg(bodies)
+                .arg(format!("http://{address}/api/feedback"))
+                .stderr(Stdio::inherit());
+            std::thread::spawn(move || oha.output().map_err(|e| format!("could not start oha: {e}")))
+        })
+        .collect();
+    let mut reports = Vec::new();
+    for run in runs {
+        let report = run.join().map_err(|_| "an oha thread panicked".to_owned())??;
+        if !report.status.success() {
+            return Err(format!("oha failed ({})", report.status));
+        }
+        reports.push(String::from_utf8_lossy(&report.stdout).into_owned());
+    }
+    let alerts = if args.is_empty() { None } else { Some(drain_alerts(binary, database)?) };
+    let peak_kib: Vec<u64> = peaks.into_iter().map(PeakRss::finish).collect();
+    for collector in &mut collectors {
+        collector.stop()?;
+    }
+
+    let (mut elapsed, mut p50, mut p99, mut created, mut repeated, mut errors) = (0f64, 0f64, 0f64, 0u64, 0u64, 0f64);
+    let mut others = Vec::new();
+    for json in &reports {
+        elapsed = elapsed.max(number_after(json, "\"summary\"", "\"total\"").ok_or("oha report: no summary.total")?);
+        p50 = p50.max(number_after(json, "\"latencyPercentiles\"", "\"p50\"").ok_or("oha report: no p50")?);
+        p99 = p99.max(number_after(json, "\"latencyPercentiles\"", "\"p99\"").ok_or("oha report: no p99")?);
+        let codes = status_codes(json);
+        let code = |c: &str| codes.iter().find(|(k, _)| k == c).map_or(0, |(_, n)| *n);
+        created += code("201");
+        repeated += code("200");
+        others.extend(codes.iter().filter(|(k, _)| k != "201" && k != "200").map(|(k, n)| format!("{n}×{k}")));
+        errors += number_after(json, "\"errorDistribution\"", ":").unwrap_or(0.0);
+    }
+
+    let (rows_after, _) = count_rows(binary, database)?;
+    let rows = rows_after - rows_before;
     let per_second = |n: u64| n as f64 / elapsed;
     println!();
     println!("accepted (201 + 200):  {:>8.0} responses/s  ({} in {elapsed:.1} s)", per_second(created + repeated), created + repeated);
@@ -118,7 +251,8 @@ fn load(binary: &Path, work: &Path, bodies: &Path, db_name: &str, args: &[&str])
     }
     println!("latency p50:           {:>8.2} ms", p50 * 1000.0);
     println!("latency p99:           {:>8.2} ms", p99 * 1000.0);
-    println!("collector peak RSS:    {:>8.1} MiB (VmHWM)", peak_kib as f64 / 1024.0);
+    let peaks: Vec<String> = peak_kib.iter().map(|kib| format!("{:.1}", *kib as f64 / 1024.0)).collect();
+    println!("collector peak RSS:    {:>8} MiB (VmHWM)", peaks.join(" / "));
     println!("rows in the database:  {rows:>8} ({})", if rows == created { "= number of 201s" } else { "MISMATCH with the number of 201s" });
     if let Some(alerts) = alerts {
         println!(
@@ -130,7 +264,7 @@ fn load(binary: &Path, work: &Path, bodies: &Path, db_name: &str, args: &[&str])
     if rows != created {
         return Err(format!("{rows} rows stored but {created} posts answered 201"));
     }
-    Ok(per_second(created))
+    Ok(Figures { per_second: per_second(created), p50, p99 })
 }
 
 struct Collector {
@@ -139,9 +273,9 @@ struct Collector {
 }
 
 impl Collector {
-    fn start(binary: &Path, db: &Path, args: &[&str]) -> Result<Self, String> {
+    fn start(binary: &Path, database: &Database, args: &[&str]) -> Result<Self, String> {
         let mut command = Command::new(binary);
-        command.args(["--listen", "127.0.0.1:0", "--rate-limit-per-minute", "0"]).args(args).arg("--db").arg(db);
+        command.args(["--listen", "127.0.0.1:0", "--rate-limit-per-minute", "0"]).args(args).args(database.args());
         Self::start_command(&mut command)
     }
 
@@ -251,8 +385,8 @@ fn write_bodies(path: &PathBuf) -> Result<(), String> {
 }
 
 /// The rows stored in `db`, and its notifications (sent, pending, failed).
-fn count_rows(binary: &Path, db: &Path) -> Result<(u64, [u64; 3]), String> {
-    let output = Command::new(binary).args(["count", "--db"]).arg(db).output().map_err(|e| format!("counting rows: {e}"))?;
+fn count_rows(binary: &Path, database: &Database) -> Result<(u64, [u64; 3]), String> {
+    let output = Command::new(binary).arg("count").args(database.args()).output().map_err(|e| format!("counting rows: {e}"))?;
     let text = String::from_utf8_lossy(&output.stdout);
     let unexpected = || format!("counting rows: unexpected output {text:?}");
     let mut numbers = text.split_ascii_whitespace().map(str::parse::<u64>);
@@ -271,7 +405,7 @@ struct Alerts {
 }
 
 /// Waits (at most a minute) for every alert `db` owes to be sent, counting as it goes.
-fn drain_alerts(binary: &Path, db: &Path) -> Result<Alerts, String> {
+fn drain_alerts(binary: &Path, db: &Database) -> Result<Alerts, String> {
     let ended = std::time::Instant::now();
     let (_, [during, ..]) = count_rows(binary, db)?;
     loop {

@@ -19,8 +19,10 @@ cargo xtask <command>
   run       build dist/ and start the collector on 127.0.0.1:8080 with SQLite
   test      run every test: native, browser (wasm-bindgen-test), size budget, end-to-end
   bench     print shipped sizes, then time the demo page in headless Chromium
-  bench-collector
-            drive concurrent POST load at the collector and print throughput, latency, memory
+  bench-collector [--postgres | --database-url postgres://…]
+            drive concurrent POST load at the collector and print throughput, latency, memory;
+            with --postgres (a throwaway server) or a URL: SQLite, PostgreSQL, two collectors
+            on one PostgreSQL, and pgbench's raw insert rate
 ";
 
 /// A failed step, with what was being done.
