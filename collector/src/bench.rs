@@ -12,8 +12,8 @@ use crate::Store;
 
 /// Prints the number of stored responses (spam included), then on a second line how many
 /// notifications are sent, pending and failed.
-pub async fn count(db: &Path) -> Result<(), sqlx::Error> {
-    let (store, writer) = Store::open(db).await?;
+pub async fn count(database: &crate::store::Database) -> Result<(), sqlx::Error> {
+    let (store, writer) = Store::open_with(database, crate::store::AlertPlan::default()).await?;
     println!("{}", store.count_all().await?);
     let (sent, pending, failed) = store.notification_tally().await?;
     println!("{sent} {pending} {failed}");

@@ -336,8 +336,11 @@ pub enum Command {
     #[command(hide = true)]
     Count {
         /// SQLite database file.
-        #[arg(long)]
-        db: PathBuf,
+        #[arg(long, required_unless_present = "database_url")]
+        db: Option<PathBuf>,
+        /// Or any database, as --database-url takes it.
+        #[arg(long, value_parser = parse_database_url)]
+        database_url: Option<crate::store::Database>,
     },
     /// Answer every request 204: a webhook receiver for benchmarks.
     #[command(name = "bench-receiver", hide = true)]

@@ -36,7 +36,10 @@ fn main() -> ExitCode {
             Some(Command::NotifyTest { notify }) => notify_test(&notify).await,
             Some(Command::BenchReceiver { listen }) => bench::receiver(listen).await.map_err(|e| e.to_string()),
             Some(Command::MigrateSqliteToPostgres { from, to }) => migrate_sqlite_to_postgres(&from, &to).await,
-            Some(Command::Count { db }) => bench::count(&db).await.map_err(|e| e.to_string()),
+            Some(Command::Count { db, database_url }) => {
+                let database = database_url.or_else(|| db.map(Database::Sqlite)).ok_or("give --db or --database-url")?;
+                bench::count(&database).await.map_err(|e| e.to_string())
+            }
             Some(Command::BenchSqlite { db, seconds }) => bench::sqlite_insert_rate(&db, seconds).await.map_err(|e| e.to_string()),
             None => serve(cli.serve).await,
         }
