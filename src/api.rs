@@ -8,6 +8,7 @@
 //! the resulting `WebAssembly.RuntimeError`, reports it the same way and removes the widget.
 
 use crate::config::{Config, ConfigWarning, Source};
+use crate::i18n::Lang;
 #[cfg(feature = "dialog")]
 use crate::identity::IDENTIFY_KEYS;
 use crate::identity::Identity;
@@ -51,15 +52,23 @@ thread_local! {
     static METADATA: RefCell<Metadata> = RefCell::new(Metadata::default());
     /// Whether configuration warnings are left unsaid: the launcher said them already.
     static QUIET: Cell<bool> = const { Cell::new(false) };
+    /// The whole widget's `strings` export, which a fetched locale file is handed to.
+    #[cfg(feature = "dialog")]
+    static READ_WORDS: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+    /// What the mounted widget was configured with, to build it again in its language's words.
+    #[cfg(feature = "dialog")]
+    static MOUNTED: RefCell<Option<(Source, Vec<(String, String)>)>> = const { RefCell::new(None) };
 }
 
 /// Mounts the widget from the `<script>` tag's `data-*` attributes, given as a plain object.
 /// `exports` are the widget's own exports, through which delivery asks the core for its
-/// decisions; `loader` is `{ upgrade, emit, quiet, init, calls, fired }`: the function the launcher calls
-/// to be replaced by the whole widget, the one that tells the owner's `Platinum.on` callbacks,
-/// and, when the whole widget takes over from the launcher, that its warnings were said already,
-/// the `init` options the launcher was mounted with and the `[name, argument]` pairs of the
-/// `identify` and `setMetadata` calls it was given, and whether a trigger opened it.
+/// decisions; `loader` is `{ upgrade, emit, locale, quiet, init, calls, fired, text }`: the function the
+/// launcher calls to be replaced by the whole widget, the one that tells the owner's `Platinum.on`
+/// callbacks, the one that fetches a language's locale file (a promise of its text, empty if it
+/// could not be fetched), and, when the whole widget takes over from the launcher, that its
+/// warnings were said already, the `init` options the launcher was mounted with and the
+/// `[name, argument]` pairs of the `identify` and `setMetadata` calls it was given, whether a
+/// trigger opened it, and the text of the locale file the launcher asked for.
 ///
 /// The whole widget also starts delivering what this and earlier pages of the site left waiting.
 /// A tag without any `data-*` attribute mounts nothing and waits for `Platinum.init`.
@@ -73,7 +82,13 @@ pub fn boot(attributes: JsValue, exports: JsValue, loader: JsValue) {
     let init = dom::get(&loader, "init");
     let calls = dom::get(&loader, "calls");
     #[cfg(feature = "dialog")]
-    dom::watch::took_over(&loader);
+    {
+        dom::watch::took_over(&loader);
+        if let Some(file) = dom::get(&loader, "text").as_string() {
+            crate::i18n::load(file);
+        }
+        READ_WORDS.with(|r| *r.borrow_mut() = dom::get(&exports, "strings"));
+    }
     LOADER.with(|l| *l.borrow_mut() = loader);
     // The launcher left these to the whole widget, which says what is wrong with them.
     #[cfg(feature = "dialog")]
@@ -107,6 +122,41 @@ pub fn init(options: JsValue) {
     }
     unmount();
     mount(Source::Options, &entries(&options));
+}
+
+/// Takes the text of a locale file fetched after the widget was built in English (it started
+/// by delivering what earlier pages left, or `init` changed its language) and builds the widget
+/// again in those words, unless the visitor has the dialog open: then they come with the next page.
+#[cfg(feature = "dialog")]
+#[wasm_bindgen]
+pub fn strings(file: String) {
+    let Some(lang) = crate::i18n::load(file) else { return };
+    let closed = APP.with(|a| a.borrow().as_ref().is_some_and(|app| app.config.lang == lang && !app.widget.borrow().open));
+    if let Some((source, entries)) = MOUNTED.with(|m| m.borrow().clone()).filter(|_| closed) {
+        unmount();
+        QUIET.with(|q| q.set(true));
+        mount(source, &entries);
+        QUIET.with(|q| q.set(false));
+    }
+}
+
+/// Asks the loader for the locale file of `lang`, unless it is English (built in) or here already.
+/// The launcher asks so the file is on its way before the dialog is wanted; the whole widget, which
+/// the loader gives the file when it takes over, asks only when it began without it.
+fn fetch_words(lang: Lang) {
+    #[cfg(feature = "dialog")]
+    if crate::i18n::loaded(lang) {
+        return;
+    }
+    let locale = LOADER.with(|l| dom::get(&l.borrow(), "locale"));
+    let Some(locale) = locale.dyn_ref::<js_sys::Function>().filter(|_| lang != Lang::En) else { return };
+    let promise = locale.call1(&JsValue::UNDEFINED, &JsValue::from_str(lang.tag())).unwrap_or_default();
+    #[cfg(feature = "dialog")]
+    if let Some(then) = dom::get(&promise, "then").dyn_ref::<js_sys::Function>() {
+        let _ = READ_WORDS.with(|read| then.call1(&promise, &read.borrow()));
+    }
+    #[cfg(not(feature = "dialog"))]
+    let _ = promise;
 }
 
 /// `Platinum.identify({ id, email, name })`: the signed-in visitor, sent as `user` with every
@@ -233,6 +283,9 @@ fn mount(source: Source, entries: &[(String, String)]) {
     };
     say(&parsed.warnings);
     let config = parsed.config;
+    #[cfg(feature = "dialog")]
+    MOUNTED.with(|m| *m.borrow_mut() = Some((source, entries.to_vec())));
+    fetch_words(config.lang);
     let app = Rc::new(App {
         #[cfg(feature = "dialog")]
         widget: RefCell::new({

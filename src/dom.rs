@@ -322,11 +322,13 @@ impl View {
             els.push(el);
         }
         #[cfg(feature = "dialog")]
-        Self::points(&document, &mut els, config, config.lang.strings())?;
+        Self::points(&document, &mut els, config)?;
         els[LAUNCHER].toggle_attribute_with_force("hidden", !config.launcher).doing("set an attribute")?;
         els[LAUNCHER].set_text_content(Some(&config.label));
         let lang: &str = config.lang.tag();
         els[0].set_attribute("lang", lang).doing("set an attribute")?;
+        // Always said: the page's own direction would otherwise reach into the shadow root.
+        els[0].set_attribute("dir", if config.lang.rtl() { "rtl" } else { "ltr" }).doing("set an attribute")?;
         #[cfg(feature = "dialog")]
         Self::fill(&els, config, config.lang.strings())?;
 
@@ -338,24 +340,25 @@ impl View {
         Ok(View { parts, _listener: listener })
     }
 
-    /// Makes one radio (and its label) per point of the configured scale, worst first, and
-    /// NPS's anchors under its ends.
+    /// Makes one radio (and its label) per point of the configured scale, worst first (in the
+    /// reading direction: on the right in a right-to-left language), and NPS's anchors under its ends.
     #[cfg(feature = "dialog")]
-    fn points(document: &Document, els: &mut Vec<Element>, config: &Config, strings: &'static Strings) -> Result<(), DomError> {
+    fn points(document: &Document, els: &mut Vec<Element>, config: &Config) -> Result<(), DomError> {
         let scale = els[SCALE].clone();
         scale.set_class_name(&join(&["scale s-", config.scale.name()]));
-        for point in crate::question::points(config.scale, strings) {
+        for point in crate::question::points(config.scale, config.lang) {
             let value = decimal(point.value.into());
             let id = join(&["pt-r", &value]);
             let radio = create(document, &scale, "input", "", &[("type", "radio"), ("name", "rating"), ("id", &id), ("value", &value)])?;
             let label = create(document, &scale, "label", "", &[("for", &id)])?;
             // The five words keep their numbers above them; the other scales show their symbol.
-            let visible = if config.scale == Scale::Csat5 { &value } else { &point.visible };
+            let number = config.lang.number(point.value.into());
+            let visible = if config.scale == Scale::Csat5 { &number } else { &point.visible };
             create(document, &label, "b", "", &[("aria-hidden", "true")])?.set_text_content(Some(visible));
             create(document, &label, "span", "", &[])?.set_text_content(Some(&point.name));
             els.push(radio);
         }
-        if let Some(ends) = crate::question::anchors(config.scale, strings) {
+        if let Some(ends) = crate::question::anchors(config.scale, config.lang.strings()) {
             // The end points' names carry these words already: this row is for the eye.
             let row = create(document, &els[FORM], "div", "anchors", &[("aria-hidden", "true")])?;
             els[FORM].insert_before(&row, Some(&els[SCALE + 1])).doing("place the anchors")?;
@@ -516,8 +519,8 @@ impl Parts {
             let _ = field.toggle_attribute_with_force("readonly", !now.editable());
         }
         let _ = email.set_attribute("aria-invalid", if now.invalid == Some(Invalid::BadEmail) { "true" } else { "false" });
-        let used = now.comment.encode_utf16().count();
-        self.el::<Element>(COUNTER).set_text_content(Some(&join(&[&decimal(used), " / ", &decimal(MAX_COMMENT_CHARS)])));
+        let left = MAX_COMMENT_CHARS.saturating_sub(now.comment.encode_utf16().count());
+        self.el::<Element>(COUNTER).set_text_content(Some(&s.counter.count(self.lang, left)));
 
         let sending = now.phase == Phase::Sending;
         send.set_text_content(Some(match now.phase {
@@ -540,9 +543,8 @@ impl Parts {
             (None, Phase::Failed) => (s.failed, "status error"),
             (None, Phase::Refused) => (s.refused, "status error"),
         };
-        let message = if now.phase == Phase::Thanked && now.invalid.is_none() { join(&[message, " ", s.thanks_body]) } else { message.to_owned() };
         if text(status, "textContent") != message {
-            status.set_text_content(Some(&message));
+            status.set_text_content(Some(message));
         }
         status.set_class_name(class);
 
