@@ -34,6 +34,12 @@ pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// One mounted widget: its configuration, state and DOM.
 struct App {
     config: Config,
+    /// Where the configuration came from, and what it said: to build the widget again in its
+    /// language's words when they arrive after it was built.
+    #[cfg(feature = "dialog")]
+    source: Source,
+    #[cfg(feature = "dialog")]
+    entries: Vec<(String, String)>,
     #[cfg(feature = "dialog")]
     widget: RefCell<Widget>,
     view: RefCell<Option<View>>,
@@ -52,20 +58,14 @@ thread_local! {
     static METADATA: RefCell<Metadata> = RefCell::new(Metadata::default());
     /// Whether configuration warnings are left unsaid: the launcher said them already.
     static QUIET: Cell<bool> = const { Cell::new(false) };
-    /// The whole widget's `strings` export, which a fetched locale file is handed to.
-    #[cfg(feature = "dialog")]
-    static READ_WORDS: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
-    /// What the mounted widget was configured with, to build it again in its language's words.
-    #[cfg(feature = "dialog")]
-    static MOUNTED: RefCell<Option<(Source, Vec<(String, String)>)>> = const { RefCell::new(None) };
 }
 
 /// Mounts the widget from the `<script>` tag's `data-*` attributes, given as a plain object.
 /// `exports` are the widget's own exports, through which delivery asks the core for its
 /// decisions; `loader` is `{ upgrade, emit, locale, quiet, init, calls, fired, text }`: the function the
 /// launcher calls to be replaced by the whole widget, the one that tells the owner's `Platinum.on`
-/// callbacks, the one that fetches a language's locale file (a promise of its text, empty if it
-/// could not be fetched), and, when the whole widget takes over from the launcher, that its
+/// callbacks, the one that fetches a language's locale file (and hands its text to [`strings`]),
+/// and, when the whole widget takes over from the launcher, that its
 /// warnings were said already, the `init` options the launcher was mounted with and the
 /// `[name, argument]` pairs of the `identify` and `setMetadata` calls it was given, whether a
 /// trigger opened it, and the text of the locale file the launcher asked for.
@@ -87,7 +87,6 @@ pub fn boot(attributes: JsValue, exports: JsValue, loader: JsValue) {
         if let Some(file) = dom::get(&loader, "text").as_string() {
             crate::i18n::load(file);
         }
-        READ_WORDS.with(|r| *r.borrow_mut() = dom::get(&exports, "strings"));
     }
     LOADER.with(|l| *l.borrow_mut() = loader);
     // The launcher left these to the whole widget, which says what is wrong with them.
@@ -131,8 +130,8 @@ pub fn init(options: JsValue) {
 #[wasm_bindgen]
 pub fn strings(file: String) {
     let Some(lang) = crate::i18n::load(file) else { return };
-    let closed = APP.with(|a| a.borrow().as_ref().is_some_and(|app| app.config.lang == lang && !app.widget.borrow().open));
-    if let Some((source, entries)) = MOUNTED.with(|m| m.borrow().clone()).filter(|_| closed) {
+    let closed = |app: &&Rc<App>| app.config.lang == lang && !app.widget.borrow().open;
+    if let Some((source, entries)) = APP.with(|a| a.borrow().as_ref().filter(closed).map(|app| (app.source, app.entries.clone()))) {
         unmount();
         QUIET.with(|q| q.set(true));
         mount(source, &entries);
@@ -149,14 +148,9 @@ fn fetch_words(lang: Lang) {
         return;
     }
     let locale = LOADER.with(|l| dom::get(&l.borrow(), "locale"));
-    let Some(locale) = locale.dyn_ref::<js_sys::Function>().filter(|_| lang != Lang::En) else { return };
-    let promise = locale.call1(&JsValue::UNDEFINED, &JsValue::from_str(lang.tag())).unwrap_or_default();
-    #[cfg(feature = "dialog")]
-    if let Some(then) = dom::get(&promise, "then").dyn_ref::<js_sys::Function>() {
-        let _ = READ_WORDS.with(|read| then.call1(&promise, &read.borrow()));
+    if let Some(locale) = locale.dyn_ref::<js_sys::Function>().filter(|_| lang != Lang::En) {
+        let _ = locale.call1(&JsValue::UNDEFINED, &JsValue::from_str(lang.tag()));
     }
-    #[cfg(not(feature = "dialog"))]
-    let _ = promise;
 }
 
 /// `Platinum.identify({ id, email, name })`: the signed-in visitor, sent as `user` with every
@@ -283,8 +277,6 @@ fn mount(source: Source, entries: &[(String, String)]) {
     };
     say(&parsed.warnings);
     let config = parsed.config;
-    #[cfg(feature = "dialog")]
-    MOUNTED.with(|m| *m.borrow_mut() = Some((source, entries.to_vec())));
     fetch_words(config.lang);
     let app = Rc::new(App {
         #[cfg(feature = "dialog")]
@@ -295,6 +287,10 @@ fn mount(source: Source, entries: &[(String, String)]) {
             widget
         }),
         config,
+        #[cfg(feature = "dialog")]
+        source,
+        #[cfg(feature = "dialog")]
+        entries: entries.to_vec(),
         view: RefCell::new(None),
         #[cfg(feature = "dialog")]
         sent: RefCell::new(None),

@@ -487,9 +487,9 @@ impl Config {
         };
         let label = text(LABEL, lang.label());
         let title = text(TITLE, strings.map_or("", |s| question(scale, s)));
-        let prompt = text(PROMPT, dialog(|s| s.prompt));
-        let prompt_low = text(PROMPT_LOW, dialog(|s| s.prompt_low));
-        let prompt_high = text(PROMPT_HIGH, dialog(|s| s.prompt_high));
+        let prompt = text(PROMPT, dialog(|s| s.prompt()));
+        let prompt_low = text(PROMPT_LOW, dialog(|s| s.prompt_low()));
+        let prompt_high = text(PROMPT_HIGH, dialog(|s| s.prompt_high()));
 
         let mut paths = |key: Key| -> Vec<String> {
             let mut kept = Vec::new();

@@ -78,7 +78,7 @@ pub const LANGS: [Lang; 28] = [
 ];
 
 /// The tags `data-lang` accepts, for the warning that names them.
-pub const TAGS: &str = "en, es, fr, de, pt (pt-BR), pt-PT, it, nl, pl, sv, da, nb (no, nn), fi, cs, tr, ru, uk, el, ja, ko, zh (zh-Hans, zh-CN), zh-Hant (zh-TW, zh-HK), hi, id, vi, ar, he, fa; region subtags like fr-CA are fine";
+pub const TAGS: &str = "en, es, fr, de, pt, pt-PT, it, nl, pl, sv, da, nb, fi, cs, tr, ru, uk, el, ja, ko, zh, zh-Hant, hi, id, vi, ar, he, fa (and region subtags)";
 
 /// The CLDR plural category a number falls in, which picks the form of a counted word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,28 +136,25 @@ impl Lang {
     /// The shipped language for a tag such as `pt-BR`, `zh-TW` or `FR`: by its primary subtag,
     /// and for Chinese and Portuguese by script and region too.
     pub fn from_tag(tag: &str) -> Option<Lang> {
-        let mut subtags = tag.trim().split(['-', '_']);
-        let primary = subtags.next()?;
+        let primary = tag.trim().split(['-', '_']).next()?;
         let is = |name: &str| primary.eq_ignore_ascii_case(name);
-        let mut has = |names: &[&str]| subtags.any(|s| names.iter().any(|n| s.eq_ignore_ascii_case(n)));
-        if is("zh") {
-            // A script subtag comes before the region, so it decides first.
-            return Some(if is_traditional(tag) { Lang::ZhHant } else { Lang::ZhHans });
-        }
-        if is("pt") {
-            return Some(if has(&["PT", "AO", "MZ", "CV", "GW", "ST", "TL", "LU", "CH", "GQ"]) { Lang::PtPt } else { Lang::Pt });
-        }
-        if is("no") || is("nn") {
-            return Some(Lang::Nb);
-        }
-        // Tags from before the current codes, which some systems still send.
-        if is("iw") {
-            return Some(Lang::He);
-        }
-        if is("in") {
-            return Some(Lang::Id);
-        }
-        LANGS.into_iter().find(|lang| is(lang.tag()))
+        // Whether a script or region subtag is one of `names`.
+        let has = |names: &[&str]| tag.trim().split(['-', '_']).skip(1).any(|s| names.iter().any(|n| s.eq_ignore_ascii_case(n)));
+        Some(if is("zh") {
+            // The script decides; without one, the region does.
+            if has(&["Hant"]) || (!has(&["Hans"]) && has(&["TW", "HK", "MO"])) { Lang::ZhHant } else { Lang::ZhHans }
+        } else if is("pt") {
+            if has(&["PT", "AO", "MZ", "CV", "GW", "ST", "TL", "LU", "CH", "GQ"]) { Lang::PtPt } else { Lang::Pt }
+        } else if is("no") || is("nn") {
+            Lang::Nb
+        } else if is("iw") {
+            // Tags from before the current codes, which some systems still send.
+            Lang::He
+        } else if is("in") {
+            Lang::Id
+        } else {
+            return LANGS.into_iter().find(|lang| is(lang.tag()));
+        })
     }
 
     /// The first of the visitor's preferred languages that ships, else English.
@@ -204,11 +201,15 @@ impl Lang {
     /// Western for the others (Hebrew included).
     pub fn number(self, n: usize) -> String {
         let zero = match self {
-            Lang::Ar => '\u{660}',
-            Lang::Fa => '\u{6f0}',
+            Lang::Ar => 0x660,
+            Lang::Fa => 0x6f0,
             _ => return decimal(n),
         };
-        decimal(n).chars().filter_map(|d| char::from_u32(zero as u32 + d.to_digit(10)?)).collect()
+        let mut out = String::new();
+        for digit in decimal(n).bytes() {
+            out.push(char::from_u32(zero + u32::from(digit - b'0')).unwrap_or('?'));
+        }
+        out
     }
 
     /// The CLDR cardinal plural category of the whole number `n` in this language.
@@ -252,14 +253,6 @@ impl Lang {
     }
 }
 
-/// Whether a Chinese tag asks for the Traditional script: `Hant`, or Taiwan, Hong Kong or Macao
-/// without `Hans`.
-fn is_traditional(tag: &str) -> bool {
-    let subtags = || tag.split(['-', '_']).skip(1);
-    let has = |name: &str| subtags().any(|s| s.eq_ignore_ascii_case(name));
-    has("Hant") || (!has("Hans") && (has("TW") || has("HK") || has("MO")))
-}
-
 /// A counted phrase: one form per [`Category`], each with `{n}` where the number goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plural(
@@ -286,16 +279,18 @@ impl Plural {
     /// The phrase for `n` in `lang`, the number written in its digits.
     pub fn count(&self, lang: Lang, n: usize) -> String {
         let form = self.form(lang.plural(n));
-        match form.split_once("{n}") {
+        // By its brace rather than by "{n}" itself: a string pattern brings a substring searcher.
+        match form.split_once('{').and_then(|(before, rest)| Some((before, rest.strip_prefix("n}")?))) {
             Some((before, after)) => join(&[before, &lang.number(n), after]),
             None => form.to_owned(),
         }
     }
 }
 
-/// Every visitor-facing string of the dialog in one language.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Strings {
+/// Every visitor-facing string of the dialog in one language, by name: what a file under
+/// `src/locales/` fills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Words {
     /// Dialog title: the first platinum question.
     pub title: &'static str,
     /// Text box label: the second platinum question.
@@ -352,54 +347,194 @@ pub struct Strings {
     pub comma: &'static str,
 }
 
+impl Words {
+    /// The words as the widget holds them: every text in one list, in the order locale files
+    /// list them. This is the one place that order is written.
+    pub const fn strings(&self) -> Strings {
+        Strings([
+            self.title, self.prompt, self.ratings[0], self.ratings[1],
+            self.ratings[2], self.ratings[3], self.ratings[4], self.prompt_hint,
+            self.email, self.email_hint, self.send, self.sending,
+            self.close, self.thanks, self.saved, self.failed,
+            self.refused, self.retry, self.need_rating, self.bad_email,
+            self.nps_title, self.prompt_low, self.prompt_high, self.stars.0[0],
+            self.stars.0[1], self.stars.0[2], self.stars.0[3], self.stars.0[4],
+            self.stars.0[5], self.moods[0], self.moods[1], self.moods[2],
+            self.moods[3], self.moods[4], self.thumbs[0], self.thumbs[1],
+            self.nps_anchors[0], self.nps_anchors[1], self.restored, self.discard,
+            self.counter.0[0], self.counter.0[1], self.counter.0[2], self.counter.0[3],
+            self.counter.0[4], self.counter.0[5], self.comma,
+        ])
+    }
+}
+
+/// Every visitor-facing string of the dialog in one language, in the order of [`Words::strings`]:
+/// a list, so reading a locale file is filling it line by line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Strings([&'static str; TEXTS]);
+
 /// How many texts a [`Strings`] holds: the lines of a locale file after its tag.
 pub const TEXTS: usize = 47;
 
 impl Strings {
-    /// Every text, in the order locale files list them: the one place that order is written.
-    fn texts(&mut self) -> [&mut &'static str; TEXTS] {
-        let [r0, r1, r2, r3, r4] = &mut self.ratings;
-        let [s0, s1, s2, s3, s4, s5] = &mut self.stars.0;
-        let [m0, m1, m2, m3, m4] = &mut self.moods;
-        let [t0, t1] = &mut self.thumbs;
-        let [a0, a1] = &mut self.nps_anchors;
-        let [c0, c1, c2, c3, c4, c5] = &mut self.counter.0;
-        [
-            &mut self.title, &mut self.prompt, r0, r1, r2, r3, r4, &mut self.prompt_hint, &mut self.email,
-            &mut self.email_hint, &mut self.send, &mut self.sending, &mut self.close, &mut self.thanks, &mut self.saved,
-            &mut self.failed, &mut self.refused, &mut self.retry, &mut self.need_rating, &mut self.bad_email,
-            &mut self.nps_title, &mut self.prompt_low, &mut self.prompt_high, s0, s1, s2, s3, s4, s5, m0, m1, m2, m3, m4,
-            t0, t1, a0, a1, &mut self.restored, &mut self.discard, c0, c1, c2, c3, c4, c5, &mut self.comma,
-        ]
+    /// Dialog title: the first platinum question.
+    pub fn title(&self) -> &'static str {
+        self.0[0]
+    }
+
+    /// Text box label: the second platinum question.
+    pub fn prompt(&self) -> &'static str {
+        self.0[1]
+    }
+
+    /// Word for each rating point, worst first.
+    pub fn ratings(&self) -> [&'static str; 5] {
+        [self.0[2], self.0[3], self.0[4], self.0[5], self.0[6]]
+    }
+
+    /// Hint under the text box label.
+    pub fn prompt_hint(&self) -> &'static str {
+        self.0[7]
+    }
+
+    /// Label of the email field.
+    pub fn email(&self) -> &'static str {
+        self.0[8]
+    }
+
+    /// Hint under the email field.
+    pub fn email_hint(&self) -> &'static str {
+        self.0[9]
+    }
+
+    /// Send button.
+    pub fn send(&self) -> &'static str {
+        self.0[10]
+    }
+
+    /// Send button while sending.
+    pub fn sending(&self) -> &'static str {
+        self.0[11]
+    }
+
+    /// Close button's accessible name.
+    pub fn close(&self) -> &'static str {
+        self.0[12]
+    }
+
+    /// Shown once the endpoint confirmed.
+    pub fn thanks(&self) -> &'static str {
+        self.0[13]
+    }
+
+    /// Shown when the response is stored in the browser but not yet delivered.
+    pub fn saved(&self) -> &'static str {
+        self.0[14]
+    }
+
+    /// Shown when sending failed and nothing was delivered.
+    pub fn failed(&self) -> &'static str {
+        self.0[15]
+    }
+
+    /// Shown when the endpoint refused the response for good.
+    pub fn refused(&self) -> &'static str {
+        self.0[16]
+    }
+
+    /// Button that sends again after a failure.
+    pub fn retry(&self) -> &'static str {
+        self.0[17]
+    }
+
+    /// Shown when Send is pressed without a rating.
+    pub fn need_rating(&self) -> &'static str {
+        self.0[18]
+    }
+
+    /// Shown when the email field holds something that is not an address.
+    pub fn bad_email(&self) -> &'static str {
+        self.0[19]
+    }
+
+    /// Dialog title on the NPS scale.
+    pub fn nps_title(&self) -> &'static str {
+        self.0[20]
+    }
+
+    /// Text box label after a low rating.
+    pub fn prompt_low(&self) -> &'static str {
+        self.0[21]
+    }
+
+    /// Text box label after a high rating.
+    pub fn prompt_high(&self) -> &'static str {
+        self.0[22]
+    }
+
+    /// A point of the stars scale: "3 stars".
+    pub fn stars(&self) -> Plural {
+        Plural([self.0[23], self.0[24], self.0[25], self.0[26], self.0[27], self.0[28]])
+    }
+
+    /// Name of each face on the emoji scale, unhappiest first.
+    pub fn moods(&self) -> [&'static str; 5] {
+        [self.0[29], self.0[30], self.0[31], self.0[32], self.0[33]]
+    }
+
+    /// Names of thumbs down and thumbs up.
+    pub fn thumbs(&self) -> [&'static str; 2] {
+        [self.0[34], self.0[35]]
+    }
+
+    /// What the NPS scale's ends mean: 0, then 10.
+    pub fn nps_anchors(&self) -> [&'static str; 2] {
+        [self.0[36], self.0[37]]
+    }
+
+    /// Quiet note when the form shows what the visitor wrote earlier and did not send.
+    pub fn restored(&self) -> &'static str {
+        self.0[38]
+    }
+
+    /// Button that clears the form and the kept copy of it.
+    pub fn discard(&self) -> &'static str {
+        self.0[39]
+    }
+
+    /// Under the text box: how many characters may still be written.
+    pub fn counter(&self) -> Plural {
+        Plural([self.0[40], self.0[41], self.0[42], self.0[43], self.0[44], self.0[45]])
+    }
+
+    /// What separates an NPS end's number from its anchor in its accessible name ("0, Not likely").
+    pub fn comma(&self) -> &'static str {
+        self.0[46]
     }
 
     /// Reads a locale file: its language's tag on the first line, then one text per line in
-    /// [`Strings::texts`] order. `None` unless it has exactly that many lines and a shipped tag.
+    /// [`Words::strings`] order. `None` unless it has exactly that many lines and a shipped tag.
     pub fn parse(file: &'static str) -> Option<(Lang, Strings)> {
         let mut lines = file.split('\n');
         let tag = lines.next()?;
-        let lang = LANGS.into_iter().find(|lang| lang.tag() == tag)?;
-        let mut strings = crate::locales::EN.clone();
-        let complete = {
-            let mut slots = strings.texts().into_iter();
-            for line in lines {
-                *slots.next()? = line;
-            }
-            slots.next().is_none()
-        };
-        complete.then_some((lang, strings))
+        let lang = Lang::from_tag(tag).filter(|lang| lang.tag() == tag)?;
+        let mut texts = crate::locales::EN.0;
+        let mut read = 0;
+        for line in lines {
+            *texts.get_mut(read)? = line;
+            read += 1;
+        }
+        (read == TEXTS).then_some((lang, Strings(texts)))
     }
 
     /// The locale file for `lang`: what [`Strings::parse`] reads. `None` if a text holds a line
     /// break, which the format cannot carry.
     pub fn encode(&self, lang: Lang) -> Option<String> {
-        let mut copy = self.clone();
-        let texts = copy.texts();
-        if texts.iter().any(|t| t.contains('\n')) {
+        if self.0.iter().any(|t| t.contains('\n')) {
             return None;
         }
         let mut file = lang.tag().to_owned();
-        for text in texts {
+        for text in self.0 {
             file.push('\n');
             file.push_str(text);
         }
@@ -407,8 +542,8 @@ impl Strings {
     }
 
     /// Every text, to check them all.
-    pub fn all(&self) -> Vec<&'static str> {
-        self.clone().texts().into_iter().map(|t| *t).collect()
+    pub fn all(&self) -> [&'static str; TEXTS] {
+        self.0
     }
 }
 
@@ -425,12 +560,13 @@ pub fn loaded(lang: Lang) -> bool {
 }
 
 /// Reads a fetched locale file and makes its words the ones [`Lang::strings`] gives for its
-/// language; returns that language, or `None` (and changes nothing) if the file is not one.
+/// language; returns that language, or `None` (and changes nothing) if the file is not one or
+/// its language's words are here already.
 ///
 /// The text and the words live as long as the page: there is one such file per page.
 #[cfg(target_arch = "wasm32")]
 pub fn load(file: String) -> Option<Lang> {
-    let (lang, strings) = Strings::parse(file.leak())?;
+    let (lang, strings) = Strings::parse(file.leak()).filter(|(lang, _)| !loaded(*lang))?;
     LOADED.with(|loaded| loaded.set(Some((lang, Box::leak(Box::new(strings))))));
     Some(lang)
 }
@@ -460,7 +596,8 @@ mod tests {
         }
         for lang in LANGS {
             assert_eq!(Lang::from_tag(lang.tag()), Some(lang), "every shipped tag is accepted as written");
-            assert!(TAGS.contains(lang.tag()), "{lang:?} is named in the warning");
+            let named = TAGS.split([',', ' ']).filter_map(Lang::from_tag).any(|l| l == lang);
+            assert!(named, "{lang:?} is named in the warning");
         }
     }
 
@@ -507,9 +644,9 @@ mod tests {
         assert_eq!(Lang::Fa.number(10), "۱۰");
         assert_eq!(Lang::He.number(10), "10");
         assert_eq!(Lang::Ja.number(0), "0");
-        assert_eq!(Lang::Ar.strings().counter.count(Lang::Ar, 3), "بقيت ٣ أحرف");
-        assert_eq!(Lang::Pl.strings().stars.count(Lang::Pl, 22), "22 gwiazdki");
-        assert_eq!(Lang::Ru.strings().counter.count(Lang::Ru, 21), "Остался 21 символ");
+        assert_eq!(Lang::Ar.strings().counter().count(Lang::Ar, 3), "بقيت ٣ أحرف");
+        assert_eq!(Lang::Pl.strings().stars().count(Lang::Pl, 22), "22 gwiazdki");
+        assert_eq!(Lang::Ru.strings().counter().count(Lang::Ru, 21), "Остался 21 символ");
     }
 
     #[test]
@@ -535,7 +672,7 @@ mod tests {
             }
             // Each plural form the numbers the widget shows (0 to 5,000) call for says the number once.
             for n in 0..=5000 {
-                for phrase in [s.stars, s.counter] {
+                for phrase in [s.stars(), s.counter()] {
                     let form = phrase.form(lang.plural(n));
                     assert_eq!(form.matches("{n}").count(), 1, "{lang:?} {n}: {form:?}");
                 }
@@ -548,7 +685,7 @@ mod tests {
         let english = Lang::En.strings();
         for lang in LANGS.into_iter().skip(1) {
             let s = lang.strings();
-            for (text, en) in [(s.title, english.title), (s.thanks, english.thanks), (s.saved, english.saved), (s.nps_title, english.nps_title), (s.restored, english.restored), (s.failed, english.failed)] {
+            for (text, en) in [(s.title(), english.title()), (s.thanks(), english.thanks()), (s.saved(), english.saved()), (s.nps_title(), english.nps_title()), (s.restored(), english.restored()), (s.failed(), english.failed())] {
                 assert_ne!(text, en, "{lang:?}");
             }
         }
@@ -557,12 +694,12 @@ mod tests {
     #[test]
     fn punctuation_follows_each_languages_rules() {
         for lang in [Lang::Ar, Lang::Fa] {
-            assert!(lang.strings().title.ends_with('؟') && !lang.strings().title.contains('?'), "{lang:?}");
+            assert!(lang.strings().title().ends_with('؟') && !lang.strings().title().contains('?'), "{lang:?}");
         }
         for lang in [Lang::Ja, Lang::ZhHans, Lang::ZhHant] {
             let s = lang.strings();
-            assert!(s.title.ends_with('？') && s.thanks.contains('！'), "{lang:?} uses full-width marks");
-            assert!(!s.thanks.contains(' '), "{lang:?} puts no spaces between sentences");
+            assert!(s.title().ends_with('？') && s.thanks().contains('！'), "{lang:?} uses full-width marks");
+            assert!(!s.thanks().contains(' '), "{lang:?} puts no spaces between sentences");
         }
         // French puts a no-break space before ? ! ; and :, so they never start a line.
         for text in Lang::Fr.strings().all() {
@@ -572,7 +709,37 @@ mod tests {
                 let _ = c;
             }
         }
-        assert_eq!(Lang::Es.strings().title.chars().next(), Some('¿'));
+        assert_eq!(Lang::Es.strings().title().chars().next(), Some('¿'));
+    }
+
+    #[test]
+    fn each_text_is_read_back_under_its_own_name() {
+        let words = Words {
+            title: "title", prompt: "prompt", ratings: ["r1", "r2", "r3", "r4", "r5"], prompt_hint: "prompt_hint",
+            email: "email", email_hint: "email_hint", send: "send", sending: "sending", close: "close", thanks: "thanks",
+            saved: "saved", failed: "failed", refused: "refused", retry: "retry", need_rating: "need_rating",
+            bad_email: "bad_email", nps_title: "nps_title", prompt_low: "prompt_low", prompt_high: "prompt_high",
+            stars: Plural(["s0", "s1", "s2", "s3", "s4", "s5"]), moods: ["m1", "m2", "m3", "m4", "m5"], thumbs: ["t0", "t1"],
+            nps_anchors: ["a0", "a10"], restored: "restored", discard: "discard",
+            counter: Plural(["c0", "c1", "c2", "c3", "c4", "c5"]), comma: "comma",
+        };
+        let s = words.strings();
+        let named = [
+            s.title(), s.prompt(), s.prompt_hint(), s.email(), s.email_hint(), s.send(), s.sending(), s.close(), s.thanks(),
+            s.saved(), s.failed(), s.refused(), s.retry(), s.need_rating(), s.bad_email(), s.nps_title(), s.prompt_low(),
+            s.prompt_high(), s.restored(), s.discard(), s.comma(),
+        ];
+        let expected = [
+            "title", "prompt", "prompt_hint", "email", "email_hint", "send", "sending", "close", "thanks", "saved", "failed",
+            "refused", "retry", "need_rating", "bad_email", "nps_title", "prompt_low", "prompt_high", "restored", "discard", "comma",
+        ];
+        assert_eq!(named, expected);
+        assert_eq!((s.ratings(), s.moods(), s.thumbs(), s.nps_anchors()), (words.ratings, words.moods, words.thumbs, words.nps_anchors));
+        assert_eq!((s.stars(), s.counter()), (words.stars, words.counter));
+        let mut all = s.all().to_vec();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), TEXTS, "every text has its own place");
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub struct Point {
 /// The question a scale asks when the owner did not set a title: the NPS one for NPS,
 /// "How are we doing?" for the others.
 pub fn question(scale: Scale, strings: &'static Strings) -> &'static str {
-    if scale == Scale::Nps { strings.nps_title } else { strings.title }
+    if scale == Scale::Nps { strings.nps_title() } else { strings.title() }
 }
 
 /// The scale's points in `lang`, worst first; numbers are written in its digits.
@@ -35,14 +35,14 @@ pub fn points(scale: Scale, lang: Lang) -> Vec<Point> {
             let i = usize::from(value - scale.lowest());
             let number = lang.number(value.into());
             let (visible, name) = match scale {
-                Scale::Csat5 => (strings.ratings[i].to_owned(), strings.ratings[i].to_owned()),
-                Scale::Stars5 => ("★".to_owned(), strings.stars.count(lang, value.into())),
-                Scale::Emoji5 => (FACES[i].to_owned(), strings.moods[i].to_owned()),
-                Scale::Thumbs => (THUMBS[i].to_owned(), strings.thumbs[i].to_owned()),
+                Scale::Csat5 => (strings.ratings()[i].to_owned(), strings.ratings()[i].to_owned()),
+                Scale::Stars5 => ("★".to_owned(), strings.stars().count(lang, value.into())),
+                Scale::Emoji5 => (FACES[i].to_owned(), strings.moods()[i].to_owned()),
+                Scale::Thumbs => (THUMBS[i].to_owned(), strings.thumbs()[i].to_owned()),
                 Scale::Nps => {
                     let name = match value {
-                        0 => join(&[&number, strings.comma, strings.nps_anchors[0]]),
-                        10 => join(&[&number, strings.comma, strings.nps_anchors[1]]),
+                        0 => join(&[&number, strings.comma(), strings.nps_anchors()[0]]),
+                        10 => join(&[&number, strings.comma(), strings.nps_anchors()[1]]),
                         _ => number.clone(),
                     };
                     (number, name)
@@ -55,7 +55,7 @@ pub fn points(scale: Scale, lang: Lang) -> Vec<Point> {
 
 /// The words shown under the ends of the scale, worst end first; only NPS has them.
 pub fn anchors(scale: Scale, strings: &'static Strings) -> Option<[&'static str; 2]> {
-    (scale == Scale::Nps).then_some(strings.nps_anchors)
+    (scale == Scale::Nps).then_some(strings.nps_anchors())
 }
 
 /// Which follow-up question the text box asks.

@@ -1,8 +1,8 @@
 //! Arabic: right to left, "؟" and "،" and "؛", Arabic-Indic digits, and six plural forms.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "ما رأيك في خدماتنا؟",
     prompt: "كيف يمكننا أن نتحسّن؟",
     ratings: ["سيئ جدًا", "سيئ", "مقبول", "جيد", "ممتاز"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "تجاهل",
     counter: Plural(["بقي {n} حرف", "بقي {n} حرف", "بقي {n} حرفان", "بقيت {n} أحرف", "بقي {n} حرفًا", "بقي {n} حرف"]),
     comma: "، ",
-};
+}
+.strings();

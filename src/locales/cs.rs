@@ -1,8 +1,8 @@
 //! Czech: counted words have one, few and other forms (1 hvězdička, 2 hvězdičky, 5 hvězdiček).
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Jak se nám daří?",
     prompt: "Co můžeme zlepšit?",
     ratings: ["Hrozné", "Špatné", "Ujde to", "Dobré", "Skvělé"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Zahodit",
     counter: Plural(["", "Zbývá {n} znak", "", "Zbývají {n} znaky", "Zbývá {n} znaku", "Zbývá {n} znaků"]),
     comma: ", ",
-};
+}
+.strings();

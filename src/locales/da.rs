@@ -1,8 +1,8 @@
 //! Danish.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Hvordan klarer vi os?",
     prompt: "Hvad kan vi gøre bedre?",
     ratings: ["Meget dårlig", "Dårlig", "Okay", "God", "Rigtig god"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Kassér",
     counter: Plural::two("{n} tegn tilbage", "{n} tegn tilbage"),
     comma: ", ",
-};
+}
+.strings();

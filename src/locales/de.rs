@@ -1,8 +1,8 @@
 //! German.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Wie machen wir uns?",
     prompt: "Was können wir besser machen?",
     ratings: ["Schrecklich", "Schlecht", "Okay", "Gut", "Großartig"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Verwerfen",
     counter: Plural::two("Noch {n} Zeichen", "Noch {n} Zeichen"),
     comma: ", ",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! Greek: the question mark is ";", and the semicolon is the raised dot "·".
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Πώς τα πάμε;",
     prompt: "Πώς μπορούμε να βελτιωθούμε;",
     ratings: ["Πολύ άσχημα", "Άσχημα", "Μέτρια", "Καλά", "Τέλεια"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Απόρριψη",
     counter: Plural::two("Απομένει {n} χαρακτήρας", "Απομένουν {n} χαρακτήρες"),
     comma: ", ",
-};
+}
+.strings();

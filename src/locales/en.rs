@@ -1,8 +1,8 @@
 //! English, built into the widget: what it shows until another language's file arrives, or if it cannot.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "How are we doing?",
     prompt: "How can we get better?",
     ratings: ["Terrible", "Bad", "Okay", "Good", "Great"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Discard",
     counter: Plural::two("{n} character left", "{n} characters left"),
     comma: ", ",
-};
+}
+.strings();

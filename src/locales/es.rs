@@ -1,8 +1,8 @@
 //! Spanish.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "¿Qué tal lo estamos haciendo?",
     prompt: "¿Cómo podemos mejorar?",
     ratings: ["Pésimo", "Malo", "Regular", "Bueno", "Excelente"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Descartar",
     counter: Plural::two("Queda {n} carácter", "Quedan {n} caracteres"),
     comma: ", ",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! Persian: right to left, "؟" and "،", Persian digits, and the zero-width non-joiner in words like "می‌توانیم".
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "از خدمات ما راضی هستید؟",
     prompt: "چطور می‌توانیم بهتر شویم؟",
     ratings: ["خیلی بد", "بد", "معمولی", "خوب", "عالی"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "دور انداختن",
     counter: Plural::two("{n} نویسه باقی مانده", "{n} نویسه باقی مانده"),
     comma: "، ",
-};
+}
+.strings();

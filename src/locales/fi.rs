@@ -1,8 +1,8 @@
 //! Finnish.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Miten olemme onnistuneet?",
     prompt: "Miten voisimme parantaa?",
     ratings: ["Surkea", "Huono", "Kohtalainen", "Hyvä", "Erinomainen"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Hylkää",
     counter: Plural::two("{n} merkki jäljellä", "{n} merkkiä jäljellä"),
     comma: ", ",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! French: a no-break space (U+00A0) before ? ! ; and :.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Comment nous en sortons-nous\u{a0}?",
     prompt: "Comment pouvons-nous nous améliorer\u{a0}?",
     ratings: ["Très mauvais", "Mauvais", "Correct", "Bien", "Excellent"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Effacer",
     counter: Plural::two("{n}\u{a0}caractère restant", "{n}\u{a0}caractères restants"),
     comma: ", ",
-};
+}
+.strings();

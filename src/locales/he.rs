@@ -1,8 +1,8 @@
 //! Hebrew: right to left, Western digits, gender-neutral plural address, and a dual for 2.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "מה דעתך עלינו?",
     prompt: "איך נוכל להשתפר?",
     ratings: ["גרוע מאוד", "גרוע", "בסדר", "טוב", "מצוין"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "מחיקה",
     counter: Plural(["", "נותר {n} תו", "נותרו {n} תווים", "", "", "נותרו {n} תווים"]),
     comma: ", ",
-};
+}
+.strings();

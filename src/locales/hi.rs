@@ -1,8 +1,8 @@
 //! Hindi: the danda "।" ends a sentence; 0 and 1 take the singular.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "हमारी सेवा आपको कैसी लगी?",
     prompt: "हम बेहतर कैसे कर सकते हैं?",
     ratings: ["बहुत खराब", "खराब", "ठीक-ठाक", "अच्छा", "बहुत अच्छा"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "हटाएँ",
     counter: Plural::two("{n} अक्षर बाकी", "{n} अक्षर बाकी"),
     comma: ", ",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! Indonesian: one form for every number.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Bagaimana layanan kami?",
     prompt: "Apa yang bisa kami tingkatkan?",
     ratings: ["Sangat buruk", "Buruk", "Biasa saja", "Bagus", "Sangat bagus"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Buang",
     counter: Plural::one_form("Sisa {n} karakter"),
     comma: ", ",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! Italian.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Come stiamo andando?",
     prompt: "Come possiamo migliorare?",
     ratings: ["Pessimo", "Scarso", "Discreto", "Buono", "Ottimo"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Elimina",
     counter: Plural::two("Resta {n} carattere", "Restano {n} caratteri"),
     comma: ", ",
-};
+}
+.strings();

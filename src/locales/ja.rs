@@ -1,8 +1,8 @@
 //! Japanese: full-width punctuation, no spaces between sentences, one form for every number.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "ご満足いただけていますか？",
     prompt: "どうすればもっと良くなりますか？",
     ratings: ["とても悪い", "悪い", "普通", "良い", "とても良い"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "破棄",
     counter: Plural::one_form("残り{n}文字"),
     comma: "、",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! Korean.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "저희 서비스는 어떠신가요?",
     prompt: "어떻게 하면 더 나아질 수 있을까요?",
     ratings: ["매우 나쁨", "나쁨", "보통", "좋음", "매우 좋음"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "삭제",
     counter: Plural::one_form("{n}자 남음"),
     comma: ", ",
-};
+}
+.strings();

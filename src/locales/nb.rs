@@ -1,8 +1,8 @@
 //! Norwegian Bokmål, also for `no` and `nn`.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Hvordan gjør vi det?",
     prompt: "Hva kan vi gjøre bedre?",
     ratings: ["Svært dårlig", "Dårlig", "Greit", "Bra", "Svært bra"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Forkast",
     counter: Plural::two("{n} tegn igjen", "{n} tegn igjen"),
     comma: ", ",
-};
+}
+.strings();

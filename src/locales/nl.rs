@@ -1,8 +1,8 @@
 //! Dutch.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Hoe doen we het?",
     prompt: "Wat kunnen we beter doen?",
     ratings: ["Heel slecht", "Slecht", "Oké", "Goed", "Uitstekend"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Weggooien",
     counter: Plural::two("Nog {n} teken", "Nog {n} tekens"),
     comma: ", ",
-};
+}
+.strings();

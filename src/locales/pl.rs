@@ -1,8 +1,8 @@
 //! Polish: counted words have one, few and many forms (1 gwiazdka, 2 gwiazdki, 5 gwiazdek).
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Jak nam idzie?",
     prompt: "Co możemy poprawić?",
     ratings: ["Fatalnie", "Słabo", "Przeciętnie", "Dobrze", "Świetnie"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Odrzuć",
     counter: Plural(["", "Pozostał {n} znak", "", "Pozostały {n} znaki", "Pozostało {n} znaków", "Pozostało {n} znaku"]),
     comma: ", ",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! Brazilian Portuguese (`pt-BR`, and plain `pt`).
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Como estamos indo?",
     prompt: "Como podemos melhorar?",
     ratings: ["Péssimo", "Ruim", "Razoável", "Bom", "Ótimo"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Descartar",
     counter: Plural::two("{n} caractere restante", "{n} caracteres restantes"),
     comma: ", ",
-};
+}
+.strings();

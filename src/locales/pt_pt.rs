@@ -1,8 +1,8 @@
 //! European Portuguese (`pt-PT`, and the African variants).
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Como nos estamos a sair?",
     prompt: "Como podemos melhorar?",
     ratings: ["Péssimo", "Mau", "Razoável", "Bom", "Ótimo"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Descartar",
     counter: Plural::two("Resta {n} carácter", "Restam {n} caracteres"),
     comma: ", ",
-};
+}
+.strings();

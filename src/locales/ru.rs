@@ -1,8 +1,8 @@
 //! Russian: counted words have one, few and many forms (1 звезда, 2 звезды, 5 звёзд, 21 звезда).
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Как мы справляемся?",
     prompt: "Что нам стоит улучшить?",
     ratings: ["Ужасно", "Плохо", "Нормально", "Хорошо", "Отлично"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Удалить",
     counter: Plural(["", "Остался {n} символ", "", "Осталось {n} символа", "Осталось {n} символов", "Осталось {n} символа"]),
     comma: ", ",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! Swedish.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Vad tycker du om oss?",
     prompt: "Vad kan vi göra bättre?",
     ratings: ["Mycket dåligt", "Dåligt", "Okej", "Bra", "Mycket bra"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Släng",
     counter: Plural::two("{n} tecken kvar", "{n} tecken kvar"),
     comma: ", ",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! Turkish.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Bizi nasıl buluyorsunuz?",
     prompt: "Nasıl daha iyi olabiliriz?",
     ratings: ["Çok kötü", "Kötü", "İdare eder", "İyi", "Harika"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Sil",
     counter: Plural::two("{n} karakter kaldı", "{n} karakter kaldı"),
     comma: ", ",
-};
+}
+.strings();

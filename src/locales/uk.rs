@@ -1,8 +1,8 @@
 //! Ukrainian: counted words have one, few and many forms (1 зірка, 2 зірки, 5 зірок, 21 зірка).
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Як ми працюємо?",
     prompt: "Що нам варто покращити?",
     ratings: ["Жахливо", "Погано", "Нормально", "Добре", "Чудово"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Видалити",
     counter: Plural(["", "Залишився {n} символ", "", "Залишилося {n} символи", "Залишилося {n} символів", "Залишилося {n} символу"]),
     comma: ", ",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! Vietnamese: one form for every number.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "Bạn thấy chúng tôi thế nào?",
     prompt: "Chúng tôi có thể cải thiện điều gì?",
     ratings: ["Rất tệ", "Tệ", "Tạm được", "Tốt", "Rất tốt"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "Bỏ",
     counter: Plural::one_form("Còn {n} ký tự"),
     comma: ", ",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! Simplified Chinese (`zh`, `zh-CN`, `zh-SG`, `zh-Hans`): full-width punctuation, no spaces.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "您对我们的服务满意吗？",
     prompt: "我们可以如何改进？",
     ratings: ["很差", "较差", "一般", "良好", "很好"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "放弃",
     counter: Plural::one_form("还可输入{n}个字"),
     comma: "，",
-};
+}
+.strings();

@@ -1,8 +1,8 @@
 //! Traditional Chinese (`zh-TW`, `zh-HK`, `zh-MO`, `zh-Hant`): full-width punctuation, no spaces.
 
-use crate::i18n::{Plural, Strings};
+use crate::i18n::{Plural, Strings, Words};
 
-pub static STRINGS: Strings = Strings {
+pub static STRINGS: Strings = Words {
     title: "您對我們的服務滿意嗎？",
     prompt: "我們可以如何改進？",
     ratings: ["很差", "較差", "普通", "良好", "很好"],
@@ -30,4 +30,5 @@ pub static STRINGS: Strings = Strings {
     discard: "捨棄",
     counter: Plural::one_form("還可輸入{n}個字"),
     comma: "，",
-};
+}
+.strings();
