@@ -120,18 +120,13 @@ impl Position {
         Position::BottomRight, Position::BottomLeft, Position::TopRight, Position::TopLeft,
     ];
 
+    /// The values as written in configuration, in [`Position::ALL`] order.
+    pub const NAMES: [&'static str; 8] =
+        ["bottom-end", "bottom-start", "top-end", "top-start", "bottom-right", "bottom-left", "top-right", "top-left"];
+
     /// The value as written in configuration.
     pub fn name(self) -> &'static str {
-        match self {
-            Position::BottomEnd => "bottom-end",
-            Position::BottomStart => "bottom-start",
-            Position::TopEnd => "top-end",
-            Position::TopStart => "top-start",
-            Position::BottomRight => "bottom-right",
-            Position::BottomLeft => "bottom-left",
-            Position::TopRight => "top-right",
-            Position::TopLeft => "top-left",
-        }
+        Position::NAMES[self as usize]
     }
 
     /// The CSS sides of the corner (`bottom`, `right`), for a widget written right to left or not.
@@ -431,7 +426,7 @@ impl Config {
         let position = Position::ALL[choose(
             POSITION,
             "bottom-end, bottom-start, top-end, top-start (mirrored right to left), bottom-right, bottom-left, top-right, top-left",
-            &Position::ALL.map(Position::name),
+            &Position::NAMES,
             0,
         )];
         let ask_email = choose(ASK_EMAIL, "true, false", &["false", "true"], 0) == 1;
@@ -599,6 +594,9 @@ mod tests {
         assert_eq!((c.label.as_str(), c.title.as_str(), c.prompt.as_str(), c.ask_email), ("Avis", "Alors ?", "Mieux ?", true));
         for (value, theme) in [("light", Theme::Light), ("AUTO", Theme::Auto)] {
             assert_eq!(ok(&[EP, ("theme", value)]).config.theme, theme);
+        }
+        for (i, position) in Position::ALL.into_iter().enumerate() {
+            assert_eq!(position as usize, i, "ALL lists the positions in declaration order, as NAMES does");
         }
         for (value, position) in [("bottom-left", Position::BottomLeft), ("top-right", Position::TopRight), ("bottom-right", Position::BottomRight), ("top-start", Position::TopStart)] {
             assert_eq!(ok(&[EP, ("position", value)]).config.position, position);
