@@ -710,6 +710,10 @@ mod tests {
             }
         }
         assert_eq!(Lang::Es.strings().title().chars().next(), Some('¿'));
+        // Persian writes ی and ک where Arabic writes ي and ك: the other's letters look alike and
+        // break search and screen readers.
+        assert!(Lang::Fa.strings().all().iter().all(|t| !t.contains(['\u{64a}', '\u{643}'])));
+        assert!(Lang::Ar.strings().all().iter().all(|t| !t.contains(['\u{6cc}', '\u{6a9}'])));
     }
 
     #[test]
