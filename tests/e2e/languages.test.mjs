@@ -149,9 +149,11 @@ test("a locale file that cannot be fetched leaves a working English widget and s
   assert.equal(await page.locator("#pt-title").innerText(), "How are we doing?");
   const root = page.locator("#pt-dialog").locator("xpath=..");
   assert.equal(await root.getAttribute("dir"), "ltr", "English words read left to right");
+  assert.equal(await root.getAttribute("lang"), "en");
   assert.equal(await page.locator('label[for="pt-r5"] b').innerText(), "5");
   const comment = await rateAndSend(page, { forward: "ArrowRight", thanks: "Thank you!" });
-  assert.ok((await storedResponses(run.collector.url)).some((r) => r.comment === comment), "the response was stored");
+  const stored = (await storedResponses(run.collector.url)).find((r) => r.comment === comment);
+  assert.equal(stored?.locale, "ar", "the response still says the visitor's language");
   assert.ok(v.fetched.some((p) => p.startsWith("/widget/locale-ar-")), "the Arabic file was asked for");
   assert.deepEqual(v.log.filter((l) => l.text.startsWith("[platinum]") || l.type === "pageerror"), [], "no widget error for the visitor or the console");
   await v.close();
