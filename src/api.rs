@@ -8,6 +8,7 @@
 //! the resulting `WebAssembly.RuntimeError`, reports it the same way and removes the widget.
 
 use crate::config::{Config, ConfigWarning, Source};
+use crate::i18n::Lang;
 #[cfg(feature = "dialog")]
 use crate::identity::IDENTIFY_KEYS;
 use crate::identity::Identity;
@@ -33,6 +34,12 @@ pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// One mounted widget: its configuration, state and DOM.
 struct App {
     config: Config,
+    /// Where the configuration came from, and what it said: to build the widget again in its
+    /// language's words when they arrive after it was built.
+    #[cfg(feature = "dialog")]
+    source: Source,
+    #[cfg(feature = "dialog")]
+    entries: Vec<(String, String)>,
     #[cfg(feature = "dialog")]
     widget: RefCell<Widget>,
     view: RefCell<Option<View>>,
@@ -55,11 +62,13 @@ thread_local! {
 
 /// Mounts the widget from the `<script>` tag's `data-*` attributes, given as a plain object.
 /// `exports` are the widget's own exports, through which delivery asks the core for its
-/// decisions; `loader` is `{ upgrade, emit, quiet, init, calls, fired }`: the function the launcher calls
-/// to be replaced by the whole widget, the one that tells the owner's `Platinum.on` callbacks,
-/// and, when the whole widget takes over from the launcher, that its warnings were said already,
-/// the `init` options the launcher was mounted with and the `[name, argument]` pairs of the
-/// `identify` and `setMetadata` calls it was given, and whether a trigger opened it.
+/// decisions; `loader` is `{ upgrade, emit, locale, quiet, init, calls, fired, text }`: the function the
+/// launcher calls to be replaced by the whole widget, the one that tells the owner's `Platinum.on`
+/// callbacks, the one that fetches a language's locale file (and hands its text to [`strings`]),
+/// and, when the whole widget takes over from the launcher, that its
+/// warnings were said already, the `init` options the launcher was mounted with and the
+/// `[name, argument]` pairs of the `identify` and `setMetadata` calls it was given, whether a
+/// trigger opened it, and the text of the locale file the launcher asked for.
 ///
 /// The whole widget also starts delivering what this and earlier pages of the site left waiting.
 /// A tag without any `data-*` attribute mounts nothing and waits for `Platinum.init`.
@@ -73,7 +82,12 @@ pub fn boot(attributes: JsValue, exports: JsValue, loader: JsValue) {
     let init = dom::get(&loader, "init");
     let calls = dom::get(&loader, "calls");
     #[cfg(feature = "dialog")]
-    dom::watch::took_over(&loader);
+    {
+        dom::watch::took_over(&loader);
+        if let Some(file) = dom::get(&loader, "text").as_string() {
+            crate::i18n::load(file);
+        }
+    }
     LOADER.with(|l| *l.borrow_mut() = loader);
     // The launcher left these to the whole widget, which says what is wrong with them.
     #[cfg(feature = "dialog")]
@@ -107,6 +121,36 @@ pub fn init(options: JsValue) {
     }
     unmount();
     mount(Source::Options, &entries(&options));
+}
+
+/// Takes the text of a locale file fetched after the widget was built in English (it started
+/// by delivering what earlier pages left, or `init` changed its language) and builds the widget
+/// again in those words, unless the visitor has the dialog open: then they come with the next page.
+#[cfg(feature = "dialog")]
+#[wasm_bindgen]
+pub fn strings(file: String) {
+    let Some(lang) = crate::i18n::load(file) else { return };
+    let closed = |app: &&Rc<App>| app.config.lang == lang && !app.widget.borrow().open;
+    if let Some((source, entries)) = APP.with(|a| a.borrow().as_ref().filter(closed).map(|app| (app.source, app.entries.clone()))) {
+        unmount();
+        QUIET.with(|q| q.set(true));
+        mount(source, &entries);
+        QUIET.with(|q| q.set(false));
+    }
+}
+
+/// Asks the loader for the locale file of `lang`, unless it is English (built in) or here already.
+/// The launcher asks so the file is on its way before the dialog is wanted; the whole widget, which
+/// the loader gives the file when it takes over, asks only when it began without it.
+fn fetch_words(lang: Lang) {
+    #[cfg(feature = "dialog")]
+    if crate::i18n::loaded(lang) {
+        return;
+    }
+    let locale = LOADER.with(|l| dom::get(&l.borrow(), "locale"));
+    if let Some(locale) = locale.dyn_ref::<js_sys::Function>().filter(|_| lang != Lang::En) {
+        let _ = locale.call1(&JsValue::UNDEFINED, &JsValue::from_str(lang.tag()));
+    }
 }
 
 /// `Platinum.identify({ id, email, name })`: the signed-in visitor, sent as `user` with every
@@ -233,6 +277,7 @@ fn mount(source: Source, entries: &[(String, String)]) {
     };
     say(&parsed.warnings);
     let config = parsed.config;
+    fetch_words(config.lang);
     let app = Rc::new(App {
         #[cfg(feature = "dialog")]
         widget: RefCell::new({
@@ -242,6 +287,10 @@ fn mount(source: Source, entries: &[(String, String)]) {
             widget
         }),
         config,
+        #[cfg(feature = "dialog")]
+        source,
+        #[cfg(feature = "dialog")]
+        entries: entries.to_vec(),
         view: RefCell::new(None),
         #[cfg(feature = "dialog")]
         sent: RefCell::new(None),

@@ -90,10 +90,20 @@ pub enum Theme {
     Dark,
 }
 
-/// The corner the launcher sits in.
+/// The corner the launcher sits in: at the end or start of the line in the widget's reading
+/// direction (the default, bottom-end, is bottom right in English and bottom left in Arabic), or a
+/// corner named left or right, which stays where it is named in every language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Position {
-    /// Bottom right, the default.
+    /// Bottom, at the end of the line: the default.
+    BottomEnd,
+    /// Bottom, at the start of the line.
+    BottomStart,
+    /// Top, at the end of the line.
+    TopEnd,
+    /// Top, at the start of the line.
+    TopStart,
+    /// Bottom right.
     BottomRight,
     /// Bottom left.
     BottomLeft,
@@ -104,13 +114,33 @@ pub enum Position {
 }
 
 impl Position {
-    /// The value as written in configuration, also used as a CSS class.
+    /// Every position, the default first.
+    pub const ALL: [Position; 8] = [
+        Position::BottomEnd, Position::BottomStart, Position::TopEnd, Position::TopStart,
+        Position::BottomRight, Position::BottomLeft, Position::TopRight, Position::TopLeft,
+    ];
+
+    /// The values as written in configuration, in [`Position::ALL`] order.
+    pub const NAMES: [&'static str; 8] =
+        ["bottom-end", "bottom-start", "top-end", "top-start", "bottom-right", "bottom-left", "top-right", "top-left"];
+
+    /// The value as written in configuration.
     pub fn name(self) -> &'static str {
+        Position::NAMES[self as usize]
+    }
+
+    /// The CSS sides of the corner (`bottom`, `right`), for a widget written right to left or not.
+    pub fn sides(self, rtl: bool) -> (&'static str, &'static str) {
+        let (end, start) = if rtl { ("left", "right") } else { ("right", "left") };
         match self {
-            Position::BottomRight => "bottom-right",
-            Position::BottomLeft => "bottom-left",
-            Position::TopRight => "top-right",
-            Position::TopLeft => "top-left",
+            Position::BottomEnd => ("bottom", end),
+            Position::BottomStart => ("bottom", start),
+            Position::TopEnd => ("top", end),
+            Position::TopStart => ("top", start),
+            Position::BottomRight => ("bottom", "right"),
+            Position::BottomLeft => ("bottom", "left"),
+            Position::TopRight => ("top", "right"),
+            Position::TopLeft => ("top", "left"),
         }
     }
 }
@@ -371,7 +401,7 @@ impl Config {
                 warnings.push(ConfigWarning::Unsupported {
                     key: LANG.name(source),
                     value: tag.to_owned(),
-                    allowed: "en, es, fr, de, pt (region subtags like pt-BR are fine)",
+                    allowed: crate::i18n::TAGS,
                     default: fallback.tag().to_owned(),
                 });
                 fallback
@@ -393,10 +423,10 @@ impl Config {
             }
         };
         let theme = [Theme::Auto, Theme::Light, Theme::Dark][choose(THEME, "auto, light, dark", &["auto", "light", "dark"], 0)];
-        let position = [Position::BottomRight, Position::BottomLeft, Position::TopRight, Position::TopLeft][choose(
+        let position = Position::ALL[choose(
             POSITION,
-            "bottom-right, bottom-left, top-right, top-left",
-            &["bottom-right", "bottom-left", "top-right", "top-left"],
+            "bottom-end, bottom-start, top-end, top-start (mirrored right to left), bottom-right, bottom-left, top-right, top-left",
+            &Position::NAMES,
             0,
         )];
         let ask_email = choose(ASK_EMAIL, "true, false", &["false", "true"], 0) == 1;
@@ -452,9 +482,9 @@ impl Config {
         };
         let label = text(LABEL, lang.label());
         let title = text(TITLE, strings.map_or("", |s| question(scale, s)));
-        let prompt = text(PROMPT, dialog(|s| s.prompt));
-        let prompt_low = text(PROMPT_LOW, dialog(|s| s.prompt_low));
-        let prompt_high = text(PROMPT_HIGH, dialog(|s| s.prompt_high));
+        let prompt = text(PROMPT, dialog(|s| s.prompt()));
+        let prompt_low = text(PROMPT_LOW, dialog(|s| s.prompt_low()));
+        let prompt_high = text(PROMPT_HIGH, dialog(|s| s.prompt_high()));
 
         let mut paths = |key: Key| -> Vec<String> {
             let mut kept = Vec::new();
@@ -548,7 +578,7 @@ mod tests {
         assert!(p.warnings.is_empty());
         let c = p.config;
         assert_eq!(c.endpoint, "https://api.example.com/feedback");
-        assert_eq!((c.lang, c.theme, c.position, c.accent, c.ask_email), (Lang::En, Theme::Auto, Position::BottomRight, Accent::DEFAULT, false));
+        assert_eq!((c.lang, c.theme, c.position, c.accent, c.ask_email), (Lang::En, Theme::Auto, Position::BottomEnd, Accent::DEFAULT, false));
         assert_eq!((c.label.as_str(), c.title.as_str(), c.prompt.as_str()), ("Feedback", "How are we doing?", "How can we get better?"));
     }
 
@@ -565,7 +595,10 @@ mod tests {
         for (value, theme) in [("light", Theme::Light), ("AUTO", Theme::Auto)] {
             assert_eq!(ok(&[EP, ("theme", value)]).config.theme, theme);
         }
-        for (value, position) in [("bottom-left", Position::BottomLeft), ("top-right", Position::TopRight), ("bottom-right", Position::BottomRight)] {
+        for (i, position) in Position::ALL.into_iter().enumerate() {
+            assert_eq!(position as usize, i, "ALL lists the positions in declaration order, as NAMES does");
+        }
+        for (value, position) in [("bottom-left", Position::BottomLeft), ("top-right", Position::TopRight), ("bottom-right", Position::BottomRight), ("top-start", Position::TopStart)] {
             assert_eq!(ok(&[EP, ("position", value)]).config.position, position);
         }
         assert!(!ok(&[EP, ("askEmail", "false")]).config.ask_email);
@@ -604,14 +637,14 @@ mod tests {
     fn bad_optional_values_warn_and_use_the_default() {
         let p = ok(&[EP, ("position", "middle"), ("theme", "sepia"), ("accent", "red"), ("askEmail", "yes"), ("lang", "xx")]);
         let c = &p.config;
-        assert_eq!((c.position, c.theme, c.accent, c.ask_email, c.lang), (Position::BottomRight, Theme::Auto, Accent::DEFAULT, false, Lang::En));
+        assert_eq!((c.position, c.theme, c.accent, c.ask_email, c.lang), (Position::BottomEnd, Theme::Auto, Accent::DEFAULT, false, Lang::En));
         let lines: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(lines.len(), 5, "{lines:?}");
-        assert!(lines.contains(&"data-position \"middle\" is not supported; allowed: bottom-right, bottom-left, top-right, top-left. Using \"bottom-right\".".to_owned()));
+        assert!(lines.contains(&"data-position \"middle\" is not supported; allowed: bottom-end, bottom-start, top-end, top-start (mirrored right to left), bottom-right, bottom-left, top-right, top-left. Using \"bottom-end\".".to_owned()));
         assert!(lines.iter().any(|l| l.starts_with("data-theme \"sepia\"") && l.contains("auto, light, dark")));
         assert!(lines.iter().any(|l| l.starts_with("data-accent \"red\"") && l.contains("#4338ca")));
         assert!(lines.iter().any(|l| l.starts_with("data-ask-email \"yes\"") && l.contains("true, false")));
-        assert!(lines.iter().any(|l| l.starts_with("data-lang \"xx\"") && l.contains("en, es, fr, de, pt")));
+        assert!(lines.iter().any(|l| l.starts_with("data-lang \"xx\"") && l.contains("en, es, fr, de, pt") && l.contains("zh-Hant") && l.contains("fa")));
     }
 
     #[test]
@@ -627,16 +660,23 @@ mod tests {
 
     #[test]
     fn language_comes_from_the_browser_unless_set() {
-        let prefs = ["nl".to_owned(), "pt-PT".to_owned()];
+        let prefs = ["gd".to_owned(), "pt-PT".to_owned()];
         let p = Config::parse(Source::Attributes, [EP], &prefs).expect("valid");
-        assert_eq!(p.config.lang, Lang::Pt);
-        assert_eq!(p.config.title, "Como estamos indo?");
+        assert_eq!(p.config.lang, Lang::PtPt);
+        assert_eq!(p.config.title, "Como nos estamos a sair?");
         let p = Config::parse(Source::Attributes, [EP, ("lang", "de")], &prefs).expect("valid");
         assert_eq!((p.config.lang, p.config.label.as_str()), (Lang::De, "Feedback"));
         let p = Config::parse(Source::Attributes, [EP, ("lang", "zz")], &prefs).expect("valid");
-        assert_eq!(p.config.lang, Lang::Pt, "an unsupported data-lang falls back to the browser's");
-        let p = Config::parse(Source::Attributes, [EP], &["ja".to_owned()]).expect("valid");
+        assert_eq!(p.config.lang, Lang::PtPt, "an unsupported data-lang falls back to the browser's");
+        let p = Config::parse(Source::Attributes, [EP], &["gd".to_owned(), "cy".to_owned()]).expect("valid");
         assert_eq!(p.config.lang, Lang::En);
+        let p = Config::parse(Source::Attributes, [EP, ("lang", "zh-TW")], &prefs).expect("valid");
+        assert_eq!((p.config.lang, p.config.label.as_str(), p.config.title.as_str()), (Lang::ZhHant, "意見回饋", "您對我們的服務滿意嗎？"));
+        for lang in crate::i18n::LANGS {
+            let p = Config::parse(Source::Attributes, [EP, ("lang", lang.tag())], &prefs).expect("valid");
+            assert!(p.warnings.is_empty(), "data-lang accepts {}", lang.tag());
+            assert_eq!(p.config.lang, lang);
+        }
     }
 
     #[test]

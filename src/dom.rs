@@ -321,41 +321,49 @@ impl View {
             let el = create(&document, parent, node.tag, node.class, node.attrs)?;
             els.push(el);
         }
+        // The dialog speaks the configured language once its words are here, English until then
+        // (or if they could not be fetched); the launcher's label is built in for every language.
         #[cfg(feature = "dialog")]
-        Self::points(&document, &mut els, config, config.lang.strings())?;
+        let lang = if crate::i18n::loaded(config.lang) { config.lang } else { Lang::En };
+        #[cfg(not(feature = "dialog"))]
+        let lang = config.lang;
+        #[cfg(feature = "dialog")]
+        Self::points(&document, &mut els, config, lang)?;
         els[LAUNCHER].toggle_attribute_with_force("hidden", !config.launcher).doing("set an attribute")?;
         els[LAUNCHER].set_text_content(Some(&config.label));
-        let lang: &str = config.lang.tag();
-        els[0].set_attribute("lang", lang).doing("set an attribute")?;
+        els[0].set_attribute("lang", lang.tag()).doing("set an attribute")?;
+        // Always said: the page's own direction would otherwise reach into the shadow root.
+        els[0].set_attribute("dir", if lang.rtl() { "rtl" } else { "ltr" }).doing("set an attribute")?;
         #[cfg(feature = "dialog")]
-        Self::fill(&els, config, config.lang.strings())?;
+        Self::fill(&els, config, lang.strings())?;
 
         body.append_child(&host).doing("add the widget to <body>")?;
 
         let prompts = [config.prompt.clone(), config.prompt_low.clone(), config.prompt_high.clone()];
-        let parts = Rc::new(Parts { window, document, root, els, dispatch, lang: config.lang, prompts, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host });
+        let parts = Rc::new(Parts { window, document, root, els, dispatch, lang, prompts, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host });
         let listener = Listener::new(&parts)?;
         Ok(View { parts, _listener: listener })
     }
 
-    /// Makes one radio (and its label) per point of the configured scale, worst first, and
-    /// NPS's anchors under its ends.
+    /// Makes one radio (and its label) per point of the configured scale, worst first (in the
+    /// reading direction: on the right in a right-to-left language), and NPS's anchors under its ends.
     #[cfg(feature = "dialog")]
-    fn points(document: &Document, els: &mut Vec<Element>, config: &Config, strings: &'static Strings) -> Result<(), DomError> {
+    fn points(document: &Document, els: &mut Vec<Element>, config: &Config, lang: Lang) -> Result<(), DomError> {
         let scale = els[SCALE].clone();
         scale.set_class_name(&join(&["scale s-", config.scale.name()]));
-        for point in crate::question::points(config.scale, strings) {
+        for point in crate::question::points(config.scale, lang) {
             let value = decimal(point.value.into());
             let id = join(&["pt-r", &value]);
             let radio = create(document, &scale, "input", "", &[("type", "radio"), ("name", "rating"), ("id", &id), ("value", &value)])?;
             let label = create(document, &scale, "label", "", &[("for", &id)])?;
             // The five words keep their numbers above them; the other scales show their symbol.
-            let visible = if config.scale == Scale::Csat5 { &value } else { &point.visible };
+            let number = lang.number(point.value.into());
+            let visible = if config.scale == Scale::Csat5 { &number } else { &point.visible };
             create(document, &label, "b", "", &[("aria-hidden", "true")])?.set_text_content(Some(visible));
             create(document, &label, "span", "", &[])?.set_text_content(Some(&point.name));
             els.push(radio);
         }
-        if let Some(ends) = crate::question::anchors(config.scale, strings) {
+        if let Some(ends) = crate::question::anchors(config.scale, lang.strings()) {
             // The end points' names carry these words already: this row is for the eye.
             let row = create(document, &els[FORM], "div", "anchors", &[("aria-hidden", "true")])?;
             els[FORM].insert_before(&row, Some(&els[SCALE + 1])).doing("place the anchors")?;
@@ -374,16 +382,16 @@ impl View {
             (TITLE, &config.title),
             (CLOSE, "×"),
             (PROMPT, &config.prompt),
-            (HINT, strings.prompt_hint),
-            (EMAIL_LABEL, strings.email),
-            (EMAIL_HINT, strings.email_hint),
-            (DONE, strings.close),
-            (DISCARD, strings.discard),
+            (HINT, strings.prompt_hint()),
+            (EMAIL_LABEL, strings.email()),
+            (EMAIL_HINT, strings.email_hint()),
+            (DONE, strings.close()),
+            (DISCARD, strings.discard()),
         ];
         for (i, text) in texts {
             els[i].set_text_content(Some(text));
         }
-        els[CLOSE].set_attribute("aria-label", strings.close).doing("set an attribute")?;
+        els[CLOSE].set_attribute("aria-label", strings.close()).doing("set an attribute")?;
         els[EMAIL_BOX].toggle_attribute_with_force("hidden", !config.ask_email).doing("set an attribute")?;
         Ok(())
     }
@@ -516,33 +524,32 @@ impl Parts {
             let _ = field.toggle_attribute_with_force("readonly", !now.editable());
         }
         let _ = email.set_attribute("aria-invalid", if now.invalid == Some(Invalid::BadEmail) { "true" } else { "false" });
-        let used = now.comment.encode_utf16().count();
-        self.el::<Element>(COUNTER).set_text_content(Some(&join(&[&decimal(used), " / ", &decimal(MAX_COMMENT_CHARS)])));
+        let left = MAX_COMMENT_CHARS.saturating_sub(now.comment.encode_utf16().count());
+        self.el::<Element>(COUNTER).set_text_content(Some(&s.counter().count(self.lang, left)));
 
         let sending = now.phase == Phase::Sending;
         send.set_text_content(Some(match now.phase {
-            Phase::Sending => s.sending,
-            Phase::Failed => s.retry,
-            _ => s.send,
+            Phase::Sending => s.sending(),
+            Phase::Failed => s.retry(),
+            _ => s.send(),
         }));
         // aria-disabled rather than disabled keeps focus on the button while it works.
         let _ = send.set_attribute("aria-disabled", if sending { "true" } else { "false" });
         let _ = form.set_attribute("aria-busy", if sending { "true" } else { "false" });
 
         let (message, class) = match (now.invalid, now.phase) {
-            (Some(Invalid::NeedRating), _) => (s.need_rating, "status error"),
-            (Some(Invalid::BadEmail), _) => (s.bad_email, "status error"),
-            (None, Phase::Editing) if now.restored => (s.restored, "status"),
+            (Some(Invalid::NeedRating), _) => (s.need_rating(), "status error"),
+            (Some(Invalid::BadEmail), _) => (s.bad_email(), "status error"),
+            (None, Phase::Editing) if now.restored => (s.restored(), "status"),
             (None, Phase::Editing) => ("", "status"),
-            (None, Phase::Sending) => (s.sending, "status"),
-            (None, Phase::Thanked) => (s.thanks, "status thanks"),
-            (None, Phase::Saved) => (s.saved, "status thanks"),
-            (None, Phase::Failed) => (s.failed, "status error"),
-            (None, Phase::Refused) => (s.refused, "status error"),
+            (None, Phase::Sending) => (s.sending(), "status"),
+            (None, Phase::Thanked) => (s.thanks(), "status thanks"),
+            (None, Phase::Saved) => (s.saved(), "status thanks"),
+            (None, Phase::Failed) => (s.failed(), "status error"),
+            (None, Phase::Refused) => (s.refused(), "status error"),
         };
-        let message = if now.phase == Phase::Thanked && now.invalid.is_none() { join(&[message, " ", s.thanks_body]) } else { message.to_owned() };
         if text(status, "textContent") != message {
-            status.set_text_content(Some(&message));
+            status.set_text_content(Some(message));
         }
         status.set_class_name(class);
 

@@ -1,6 +1,6 @@
 //! Platinum: a feedback widget that asks "How are we doing?" and "How can we get better?".
 //!
-//! The pure core (`config`, `i18n`, `question`, `identity`, `metadata`, `target`, `state`, `draft`,
+//! The pure core (`config`, `i18n` and its `locales`, `question`, `identity`, `metadata`, `target`, `state`, `draft`,
 //! `trigger`, `pacing`, `retry`, `outbox`, `style`, `id`, `text`) has no browser dependency and is
 //! tested natively. On `wasm32` the `dom` module renders the state inside a
 //! Shadow DOM, `courier` delivers responses through `courier.js` on the core's decisions, and
@@ -18,6 +18,7 @@
 pub mod config;
 pub mod draft;
 pub mod i18n;
+pub mod locales;
 pub mod identity;
 pub mod metadata;
 pub mod state;

@@ -1,7 +1,7 @@
 //! What each rating scale shows and says: its question, each point's visible text and accessible name, and which follow-up prompt a rating calls for.
 
-use crate::i18n::Strings;
-use crate::text::{decimal, join};
+use crate::i18n::{Lang, Strings};
+use crate::text::join;
 use platinum_payload::Scale;
 
 /// The faces of the emoji scale, unhappiest first; [`Strings::moods`] names them.
@@ -24,24 +24,25 @@ pub struct Point {
 /// The question a scale asks when the owner did not set a title: the NPS one for NPS,
 /// "How are we doing?" for the others.
 pub fn question(scale: Scale, strings: &'static Strings) -> &'static str {
-    if scale == Scale::Nps { strings.nps_title } else { strings.title }
+    if scale == Scale::Nps { strings.nps_title() } else { strings.title() }
 }
 
-/// The scale's points, worst first.
-pub fn points(scale: Scale, strings: &'static Strings) -> Vec<Point> {
+/// The scale's points in `lang`, worst first; numbers are written in its digits.
+pub fn points(scale: Scale, lang: Lang) -> Vec<Point> {
+    let strings = lang.strings();
     (scale.lowest()..=scale.highest())
         .map(|value| {
             let i = usize::from(value - scale.lowest());
-            let number = decimal(value.into());
+            let number = lang.number(value.into());
             let (visible, name) = match scale {
-                Scale::Csat5 => (strings.ratings[i].to_owned(), strings.ratings[i].to_owned()),
-                Scale::Stars5 => ("★".to_owned(), join(&[&number, " ", strings.star[usize::from(value != 1)]])),
-                Scale::Emoji5 => (FACES[i].to_owned(), strings.moods[i].to_owned()),
-                Scale::Thumbs => (THUMBS[i].to_owned(), strings.thumbs[i].to_owned()),
+                Scale::Csat5 => (strings.ratings()[i].to_owned(), strings.ratings()[i].to_owned()),
+                Scale::Stars5 => ("★".to_owned(), strings.stars().count(lang, value.into())),
+                Scale::Emoji5 => (FACES[i].to_owned(), strings.moods()[i].to_owned()),
+                Scale::Thumbs => (THUMBS[i].to_owned(), strings.thumbs()[i].to_owned()),
                 Scale::Nps => {
                     let name = match value {
-                        0 => join(&[&number, ", ", strings.nps_anchors[0]]),
-                        10 => join(&[&number, ", ", strings.nps_anchors[1]]),
+                        0 => join(&[&number, strings.comma(), strings.nps_anchors()[0]]),
+                        10 => join(&[&number, strings.comma(), strings.nps_anchors()[1]]),
                         _ => number.clone(),
                     };
                     (number, name)
@@ -54,7 +55,7 @@ pub fn points(scale: Scale, strings: &'static Strings) -> Vec<Point> {
 
 /// The words shown under the ends of the scale, worst end first; only NPS has them.
 pub fn anchors(scale: Scale, strings: &'static Strings) -> Option<[&'static str; 2]> {
-    (scale == Scale::Nps).then_some(strings.nps_anchors)
+    (scale == Scale::Nps).then_some(strings.nps_anchors())
 }
 
 /// Which follow-up question the text box asks.
@@ -83,18 +84,18 @@ mod tests {
     use crate::i18n::{LANGS, Lang};
 
     fn names(scale: Scale, lang: Lang) -> Vec<String> {
-        points(scale, lang.strings()).into_iter().map(|p| p.name).collect()
+        points(scale, lang).into_iter().map(|p| p.name).collect()
     }
 
     fn visible(scale: Scale) -> Vec<String> {
-        points(scale, Lang::En.strings()).into_iter().map(|p| p.visible).collect()
+        points(scale, Lang::En).into_iter().map(|p| p.visible).collect()
     }
 
     #[test]
     fn every_scale_offers_each_of_its_points_once_worst_first() {
         for lang in LANGS {
             for scale in Scale::ALL {
-                let p = points(scale, lang.strings());
+                let p = points(scale, lang);
                 let values: Vec<u8> = p.iter().map(|p| p.value).collect();
                 assert_eq!(values, (scale.lowest()..=scale.highest()).collect::<Vec<_>>(), "{scale:?}");
                 assert!(p.iter().all(|p| !p.visible.is_empty() && !p.name.trim().is_empty()), "{lang:?} {scale:?}");
@@ -121,6 +122,14 @@ mod tests {
         let nps = names(Scale::Nps, Lang::En);
         assert_eq!((nps[0].as_str(), nps[5].as_str(), nps[10].as_str()), ("0, Not likely", "5", "10, Very likely"));
         assert_eq!(anchors(Scale::Nps, Lang::Es.strings()), Some(["Nada probable", "Muy probable"]));
+        assert_eq!(names(Scale::Stars5, Lang::Pl), ["1 gwiazdka", "2 gwiazdki", "3 gwiazdki", "4 gwiazdki", "5 gwiazdek"]);
+        assert_eq!(names(Scale::Stars5, Lang::Ru)[4], "5 звёзд");
+        assert_eq!(names(Scale::Stars5, Lang::Ar), ["١ نجمة", "٢ نجمتان", "٣ نجوم", "٤ نجوم", "٥ نجوم"]);
+        assert_eq!(names(Scale::Stars5, Lang::Ja)[2], "星3つ");
+        let nps_ar: Vec<String> = points(Scale::Nps, Lang::Ar).into_iter().map(|p| p.visible).collect();
+        assert_eq!((nps_ar[0].as_str(), nps_ar[10].as_str()), ("٠", "١٠"));
+        assert_eq!(names(Scale::Nps, Lang::Ar)[0], "٠، غير محتمل");
+        assert_eq!(names(Scale::Nps, Lang::Ja)[10], "10、可能性は高い");
         assert_eq!(anchors(Scale::Stars5, Lang::En.strings()), None);
     }
 

@@ -3,7 +3,7 @@
 //! Everything the widget looks like is here, so it needs no `style=` attribute or `<style>`
 //! element and runs under a Content-Security-Policy without `'unsafe-inline'`.
 
-use crate::config::{Config, Position, Theme};
+use crate::config::{Config, Theme};
 use crate::text::join;
 
 /// Colours that meet WCAG AA (4.5:1 for text) on their background.
@@ -54,16 +54,16 @@ h2{margin:0;font-size:18px;line-height:1.3;font-weight:700}
 .hint{display:block;color:var(--muted);font-size:13px;margin:0 0 6px}
 textarea,input[type=email]{display:block;width:100%;padding:8px 10px;border:1px solid var(--line);border-radius:8px;background:var(--field)}
 textarea{min-height:96px;resize:vertical}
-.counter{display:block;text-align:right;color:var(--muted);font-size:12px;margin-top:2px}
+.counter{display:block;text-align:end;color:var(--muted);font-size:12px;margin-top:2px}
 .actions{display:flex;gap:8px;justify-content:flex-end;align-items:center}
 .primary{padding:9px 18px;border:0;border-radius:8px;background:var(--accent);color:var(--on-accent);font-weight:600;cursor:pointer}
 .primary[aria-disabled=true]{cursor:progress}
 .status{margin:0 0 10px;font-size:14px}
 .status.thanks{font-size:17px;font-weight:600}
 .error{color:var(--err);font-weight:600}
-.done{display:block;margin:14px 0 0 auto}
-.trap{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-@media (max-width:480px){.s-nps{grid-template-columns:repeat(6,1fr)}.s-nps+.anchors{margin-right:calc((100% + 3px)/6)}.dialog{left:8px!important;right:8px!important;bottom:8px!important;top:auto!important;width:auto;max-height:calc(100vh - 16px)}}
+.done{display:block;margin:14px 0 0;margin-inline-start:auto}
+.trap{position:absolute;inset-inline-start:-10000px;width:1px;height:1px;overflow:hidden}
+@media (max-width:480px){.s-nps{grid-template-columns:repeat(6,1fr)}.s-nps+.anchors{margin-inline-end:calc((100% + 3px)/6)}.dialog{left:8px!important;right:8px!important;bottom:8px!important;top:auto!important;width:auto;max-height:calc(100vh - 16px)}}
 @media (forced-colors:active){.scale input:checked+label{outline:3px solid Highlight}}
 ";
 
@@ -71,12 +71,9 @@ textarea{min-height:96px;resize:vertical}
 pub fn stylesheet(config: &Config) -> String {
     let accent = config.accent.css();
     let vars = join(&["--accent:", &accent, ";--on-accent:", config.accent.text_css(), ";--focus:", &accent, ";"]);
-    let (vertical, horizontal) = match config.position {
-        Position::BottomRight => ("bottom", "right"),
-        Position::BottomLeft => ("bottom", "left"),
-        Position::TopRight => ("top", "right"),
-        Position::TopLeft => ("top", "left"),
-    };
+    // Computed here rather than left to `inset-inline-end`: a fixed box's logical insets follow
+    // the page's direction, and the page may be written the other way from the widget.
+    let (vertical, horizontal) = config.position.sides(config.lang.rtl());
     let (light, dark, dark_alone) = match config.theme {
         Theme::Light => (LIGHT, "", ""),
         Theme::Dark => ("", DARK, "--focus:#93c5fd"),
@@ -129,6 +126,26 @@ mod tests {
         assert!(css.contains(".launcher{top:16px;left:16px}.dialog{top:68px;left:16px}"));
         let css = stylesheet(&config(&[]));
         assert!(css.contains(".launcher{bottom:16px;right:16px}"));
+    }
+
+    #[test]
+    fn right_to_left_mirrors_the_default_corner_but_not_a_named_one() {
+        let css = stylesheet(&config(&[("lang", "ar")]));
+        assert!(css.contains(".launcher{bottom:16px;left:16px}.dialog{bottom:68px;left:16px}"), "{css}");
+        let css = stylesheet(&config(&[("lang", "he"), ("position", "top-end")]));
+        assert!(css.contains(".launcher{top:16px;left:16px}"));
+        let css = stylesheet(&config(&[("lang", "fa"), ("position", "bottom-right")]));
+        assert!(css.contains(".launcher{bottom:16px;right:16px}"), "a corner named by its side stays there");
+        let css = stylesheet(&config(&[("lang", "de"), ("position", "bottom-start")]));
+        assert!(css.contains(".launcher{bottom:16px;left:16px}"));
+    }
+
+    #[test]
+    fn the_dialog_uses_logical_sides_so_it_mirrors() {
+        let css = stylesheet(&config(&[]));
+        for physical in ["text-align:right", "text-align:left", "margin-right", "margin-left", "padding-left", "padding-right"] {
+            assert!(!css.contains(physical), "{physical}");
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! once, lives entirely in its shadow root, styles itself without inline styles and adds no globals.
 #![cfg(target_arch = "wasm32")]
 
-use platinum_widget::api::{close, destroy, init, open};
+use platinum_widget::api::{close, destroy, init, open, strings};
+use platinum_widget::i18n::Lang;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Document, Element, ShadowRoot};
@@ -87,6 +88,11 @@ fn without_an_endpoint_nothing_mounts() {
 fn open_and_close_show_and_hide_the_dialog() {
     destroy();
     init(options(&[("endpoint", "/feedback"), ("lang", "de")]));
+    // No loader here to fetch the German file: built in English, the widget is rebuilt in German
+    // when the file's text is handed over, as the loader does when it arrives.
+    let english = shadow().get_element_by_id("pt-title").and_then(|t| t.text_content());
+    assert_eq!(english.as_deref(), Some("How are we doing?"));
+    strings(platinum_widget::locales::source(Lang::De).encode(Lang::De).expect("a locale file"));
     let dialog: Element = shadow().get_element_by_id("pt-dialog").expect("dialog");
     assert!(dialog.has_attribute("hidden"));
     open();

@@ -19,6 +19,17 @@
   var who, meta = {};
   var threw = []; // callbacks that threw, reported once each
   var handlers = { open: [], close: [], submit: [], delivered: [] };
+  // Each language's words are a file of their own, fetched for the language the widget speaks:
+  // by tag, a promise of the text ("" when it could not be fetched: the widget stays English).
+  var texts = {};
+  var said; // the promise for the language the widget was last mounted in
+  function locale(tag) {
+    (said = texts[tag] || (texts[tag] = fetch(base + "locale-" + tag + "-__LOCALES__.txt")
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .catch(function () { return ""; })))
+      // For a whole widget that began without them; the launcher has no use for them.
+      .then(function (text) { call("strings", text); });
+  }
   var queue = [];
   var dead = false;
   function say(text, e) {
@@ -103,10 +114,11 @@
     if (!launcher) return;
     wasm = null;
     queue.unshift(["open"]);
-    fetchWhole().then(
-      function (m) {
+    // The launcher asked for its language's words when it was mounted: they come along.
+    Promise.all([fetchWhole(), said]).then(
+      function (got) {
         try { launcher.destroy(); } catch (e) {}
-        run(m, { quiet: true, init: options, calls: [who || [], ["setMetadata", meta]], emit: emit, fired: fired });
+        run(got[0], { quiet: true, init: options, calls: [who || [], ["setMetadata", meta]], emit: emit, locale: locale, fired: fired, text: got[1] });
       },
       function (e) {
         // Nothing changes for the visitor but that it did not open: the next try fetches again.
@@ -127,7 +139,7 @@
     // Responses from earlier pages wait: only the whole widget delivers them.
     (waiting() ? fetchWhole() : module("__LAUNCHER_GLUE__", "__LAUNCHER_WASM__"))
       .then(function (m) {
-        run(m, { upgrade: upgrade, emit: emit });
+        run(m, { upgrade: upgrade, emit: emit, locale: locale });
         // The page has loaded and idled: an owner who forgot both would otherwise see nothing.
         if (!named) say("no widget: the script tag has no data-endpoint and Platinum.init({ endpoint }) was not called by page load");
       })

@@ -1,8 +1,12 @@
 // Running the real collector for end-to-end tests: a fresh process on a loopback port, and its
 // owner's JSON API.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { root } from "./server.mjs";
+import { before, after } from "node:test";
+import { launch } from "./browser.mjs";
+import { root, closeAllSites } from "./server.mjs";
 
 export const TOKEN = "e2e-owner-token-0123456789abcdef0123456";
 const binary = process.env.PLATINUM_COLLECTOR || join(root, "target", "debug", "platinum-collector");
@@ -42,4 +46,25 @@ export async function storedResponses(url) {
     items.push(...body.items);
     if (items.length >= body.total || !body.items.length) return items;
   }
+}
+
+/**
+ * For a test file: before its tests, one collector on a fresh database in a new temporary folder
+ * and one browser; after them, both stopped, every test site closed and the folder removed.
+ * Resolves nothing: read `collector`, `browser` and `dir` from the returned object in the tests.
+ */
+export function collectorPerFile() {
+  const run = {};
+  before(async () => {
+    run.dir = mkdtempSync(join(tmpdir(), "platinum-e2e-"));
+    run.collector = await startCollector(run.dir);
+    run.browser = await launch();
+  });
+  after(async () => {
+    await run.browser?.close();
+    await run.collector?.stop();
+    await closeAllSites();
+    rmSync(run.dir, { recursive: true, force: true });
+  });
+  return run;
 }

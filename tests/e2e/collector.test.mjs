@@ -1,30 +1,18 @@
 // The whole product on one machine: the real collector serves the demo page and the widget,
 // a visitor leaves feedback through the widget, and the owner reads it on the dashboard.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { launch, watchConsole } from "./browser.mjs";
-import { startCollector, storedResponses, TOKEN } from "./collector.mjs";
-import { startSite, closeAllSites } from "./server.mjs";
+import { watchConsole } from "./browser.mjs";
+import { collectorPerFile, startCollector, storedResponses, TOKEN } from "./collector.mjs";
+import { startSite } from "./server.mjs";
 
-let dir, collector, browser;
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "platinum-e2e-"));
-  collector = await startCollector(dir);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-  await closeAllSites();
-  rmSync(dir, { recursive: true, force: true });
-});
+const run = collectorPerFile();
 
 /** Sends one response through the demo page's widget. */
 async function leaveFeedback(page, { rating, comment, email }) {
-  await page.goto(collector.url + "/");
+  await page.goto(run.collector.url + "/");
   await page.locator("#pt-launcher").click();
   await page.locator("#pt-dialog").waitFor();
   await page.locator(`label[for="pt-r${rating}"]`).click();
@@ -35,7 +23,7 @@ async function leaveFeedback(page, { rating, comment, email }) {
 }
 
 test("feedback sent on the demo page shows on the dashboard, the unhappy one under follow-up", async () => {
-  const context = await browser.newContext();
+  const context = await run.browser.newContext();
   const page = await context.newPage();
   const log = watchConsole(page);
   const unhappy = `The checkout crashed twice <script>alert(1)</script> ${Date.now()}`;
@@ -45,7 +33,7 @@ test("feedback sent on the demo page shows on the dashboard, the unhappy one und
   assert.deepEqual(log.filter((l) => l.type === "pageerror"), []);
   console.log(`submitted: rating 1 "${unhappy}", rating 5 "${happy}"`);
 
-  await page.goto(collector.url + "/dashboard");
+  await page.goto(run.collector.url + "/dashboard");
   await page.locator('input[name="token"]').fill("not the token");
   await page.locator('form.login button, form.login [type="submit"]').first().click();
   assert.equal(await page.locator("[data-feedback-id]").count(), 0, "a wrong token shows nothing");
@@ -60,7 +48,7 @@ test("feedback sent on the demo page shows on the dashboard, the unhappy one und
   assert.ok(text.includes(unhappy), "the comment shows as text, markup and all");
   assert.ok(text.includes(happy));
 
-  await page.goto(collector.url + "/dashboard/follow-up");
+  await page.goto(run.collector.url + "/dashboard/follow-up");
   const followUp = page.locator("[data-feedback-id]");
   await followUp.first().waitFor();
   const followText = await page.locator("body").innerText();
@@ -85,7 +73,7 @@ test("feedback sent on the demo page shows on the dashboard, the unhappy one und
   await page.locator('input[name="token"]').waitFor();
   const copied = cookies.find((c) => c.name === "platinum_session");
   assert.ok(copied?.httpOnly && copied.sameSite === "Strict" && copied.path === "/dashboard", JSON.stringify(copied));
-  const replay = await fetch(collector.url + "/dashboard", { headers: { cookie: `platinum_session=${copied.value}` } });
+  const replay = await fetch(run.collector.url + "/dashboard", { headers: { cookie: `platinum_session=${copied.value}` } });
   assert.equal(replay.status, 401, "the copied cookie no longer opens the dashboard");
   await context.close();
 });
@@ -95,7 +83,7 @@ test("an owner's site on another origin, the tag pointing at the collector, unde
   // the site allowed with --allow-origin, and the site's CSP as the README tells owners to write it.
   const pages = {};
   const site = await startSite({ pages });
-  const own = join(dir, "cross-origin");
+  const own = join(run.dir, "cross-origin");
   mkdirSync(own);
   const remote = await startCollector(own, ["--allow-origin", site.origin]);
   try {
@@ -104,7 +92,7 @@ test("an owner's site on another origin, the tag pointing at the collector, unde
       headers: { "content-security-policy": csp },
       html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Owner's shop</title></head><body><h1>Shop</h1><script src="${remote.url}/widget/feedback.js" data-endpoint="${remote.url}/api/feedback" async></script></body></html>`,
     };
-    const context = await browser.newContext();
+    const context = await run.browser.newContext();
     const page = await context.newPage();
     const log = watchConsole(page);
     const comment = `Sent from the owner's own site ${Date.now()}`;

@@ -52,7 +52,7 @@ test("an unusable data-endpoint: one error naming it and what is expected", asyn
 });
 
 for (const [attr, value, allowed] of [
-  ["data-position", "middle", ["bottom-right", "bottom-left", "top-right", "top-left"]],
+  ["data-position", "middle", ["bottom-end", "bottom-start", "bottom-right", "bottom-left", "top-right", "top-left"]],
   ["data-theme", "sepia", ["auto", "light", "dark"]],
   ["data-accent", "#12345", ["hex"]],
   ["data-lang", "klingon", ["en", "es", "fr", "de", "pt"]],
@@ -86,7 +86,7 @@ test("bad optional values: one warning each naming the allowed values, defaults 
   const warnings = platinum(t.log, "warning").map((l) => l.text);
   assert.equal(warnings.length, 5, JSON.stringify(warnings));
   const expect = [
-    /data-position "middle" is not supported; allowed: bottom-right, bottom-left, top-right, top-left\. Using "bottom-right"/,
+    /data-position "middle" is not supported; allowed: bottom-end, bottom-start, top-end, top-start \(mirrored right to left\), bottom-right, bottom-left, top-right, top-left\. Using "bottom-end"/,
     /data-theme "sepia" is not supported; allowed: auto, light, dark/,
     /data-accent "red" is not supported; allowed: a hex colour/,
     /data-lang "xx" is not supported; allowed: en, es, fr, de, pt/,

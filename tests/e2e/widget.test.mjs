@@ -68,7 +68,7 @@ test("keyboard: rate with arrows, write, send, thanked, Escape returns to the la
   await page.keyboard.press("ArrowRight"); // 4
   await page.keyboard.press("Tab");
   await page.keyboard.type("Search is slow on the catalogue page.");
-  assert.equal(await page.locator("#pt-counter").innerText(), "37 / 5000");
+  assert.equal(await page.locator("#pt-counter").innerText(), "4963 characters left");
   await page.locator("#pt-send").focus();
   await page.keyboard.press("Enter");
   await status(page).filter({ hasText: "Thank you! We read every message." }).waitFor();
@@ -293,15 +293,17 @@ test("the comment counter follows the text, up to the 5000-character limit", asy
   await t.page.locator("#pt-launcher").click();
   await t.page.locator("#pt-dialog").waitFor();
   const counter = t.page.locator("#pt-counter");
-  assert.equal(await counter.innerText(), "0 / 5000");
+  assert.equal(await counter.innerText(), "5000 characters left");
   await t.page.locator("#pt-comment").pressSequentially("Hello");
-  assert.equal(await counter.innerText(), "5 / 5000");
+  assert.equal(await counter.innerText(), "4995 characters left");
   await t.page.keyboard.press("Backspace");
   await t.page.keyboard.press("Backspace");
-  assert.equal(await counter.innerText(), "3 / 5000");
+  assert.equal(await counter.innerText(), "4997 characters left");
+  await t.page.locator("#pt-comment").fill("é".repeat(4999));
+  assert.equal(await counter.innerText(), "1 character left", "one: the singular");
   await t.page.locator("#pt-comment").fill("é".repeat(5001));
   assert.equal((await t.page.locator("#pt-comment").inputValue()).length, 5000, "the textarea stops at 5000");
-  assert.equal(await counter.innerText(), "5000 / 5000");
+  assert.equal(await counter.innerText(), "0 characters left");
   await t.close();
 });
 

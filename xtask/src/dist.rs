@@ -101,7 +101,8 @@ struct Module {
 }
 
 /// Builds the release widget into `dist/` and returns the shipped files: the loader, then the
-/// launcher's glue and wasm (the first download), then the whole widget's (fetched on opening).
+/// launcher's glue and wasm (the first download), then the whole widget's (fetched on opening),
+/// then one locale file per language but English (a visitor fetches only their language's).
 pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     tools::ensure_nightly_wasm()?;
     tools::ensure_wasm_bindgen(root)?;
@@ -111,6 +112,7 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     let launcher = module(root, LAUNCHER, false, API)?;
     let widget = module(root, WIDGET, true, &[API, WIDGET_ONLY].join(", "))?;
 
+    let locales = locale_files()?;
     let staging = root.join("target/wasm-bindgen");
     let source = String::from_utf8(read(&root.join("www").join(LOADER))?).map_err(|_| "www/feedback.js is not UTF-8")?;
     let loader = source
@@ -118,7 +120,8 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
         .replace("__LAUNCHER_GLUE__", &launcher.glue_name)
         .replace("__LAUNCHER_WASM__", &launcher.wasm_name)
         .replace("__GLUE__", &widget.glue_name)
-        .replace("__WASM__", &widget.wasm_name);
+        .replace("__WASM__", &widget.wasm_name)
+        .replace("__LOCALES__", &locales.hash);
     let loader_src = staging.join(LOADER);
     write(&loader_src, loader.as_bytes())?;
     let loader = minify(&tools_dir, &loader_src, false)?;
@@ -134,7 +137,8 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
         (widget.wasm_name.as_str(), &widget.wasm),
     ];
     let mut paths = Vec::new();
-    for (name, bytes) in files {
+    let locale_files = locales.files.iter().map(|(name, bytes)| (name.as_str(), bytes));
+    for (name, bytes) in files.into_iter().chain(locale_files) {
         let path = dist.join(name);
         write(&path, bytes)?;
         paths.push(path);
@@ -143,12 +147,37 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
+/// Where locale files start their names: `locale-<tag>-<hash>.txt`.
+pub const LOCALE: &str = "locale-";
+
+/// The locale file of every language but English (built in), and the hash they share.
+struct Locales {
+    /// Each file's name and text.
+    files: Vec<(String, Vec<u8>)>,
+    /// A hash of all of them, in every name: the loader builds a name from the tag and this one
+    /// hash, so it needs no table of names, and a change to any file renames them all.
+    hash: String,
+}
+
+/// Writes each language's words from `src/locales/` in the format the widget reads.
+fn locale_files() -> Result<Locales> {
+    use platinum_widget::i18n::{LANGS, Lang};
+    let mut texts = Vec::new();
+    for lang in LANGS.into_iter().filter(|l| *l != Lang::En) {
+        let text = lang.strings().encode(lang).ok_or_else(|| format!("a text of {} holds a line break", lang.tag()))?;
+        texts.push((lang.tag(), text));
+    }
+    let hash = content_hash(texts.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\0").as_bytes());
+    let files = texts.into_iter().map(|(tag, text)| (format!("{LOCALE}{tag}-{hash}.txt"), text.into_bytes())).collect();
+    Ok(Locales { files, hash })
+}
+
 /// What the loader calls in either build: `window.Platinum`'s methods and `boot`. A name left out
 /// is dropped from the minified glue, and the loader's call to it fails.
 const API: &str = "default, boot, init, open, close, destroy";
 /// What only the whole widget has: the calls the launcher leaves to it, and delivery's questions
 /// to the core.
-const WIDGET_ONLY: &str = "identify, setMetadata, outcome, tried, pause, keeps, reported";
+const WIDGET_ONLY: &str = "identify, setMetadata, outcome, tried, pause, keeps, reported, strings";
 
 /// Builds the crate for the browser with or without the `dialog` feature; `exports` are the
 /// names the loader calls, the only ones the minified glue keeps.

@@ -15,7 +15,7 @@ const HELP: &str = "\
 cargo xtask <command>
 
   dist      build the widget into dist/: loader, glue and optimized wasm
-  sizes     build dist/ and print each shipped file's raw, gzip -9 and brotli size
+  sizes     build dist/, print each shipped file's raw, gzip -9 and brotli size, check the budget
   run       build dist/ and start the collector on 127.0.0.1:8080 with SQLite
   test      run every test: native, browser (wasm-bindgen-test), size budget, end-to-end
   bench     print shipped sizes, then time the demo page in headless Chromium
@@ -33,7 +33,9 @@ fn main() -> ExitCode {
     let command = std::env::args().nth(1).unwrap_or_default();
     let result = match command.as_str() {
         "dist" => dist::build(&root).map(drop),
-        "sizes" => tools::ensure_apt(&["brotli"]).and_then(|()| dist::build(&root)).and_then(|files| sizes::print(&files)),
+        "sizes" => tools::ensure_apt(&["brotli"])
+            .and_then(|()| dist::build(&root))
+            .and_then(|files| sizes::print(&files).and_then(|()| sizes::check_budget(&files))),
         "run" => run(&root),
         "test" => test(&root),
         "bench" => bench(&root),
