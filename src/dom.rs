@@ -203,15 +203,17 @@ const NODES: [Node; 25] = [
     Node { parent: DIALOG, tag: "form", class: "", attrs: &[("novalidate", "")] },
     Node { parent: FORM, tag: "div", class: "scale", attrs: &[("role", "radiogroup"), ("aria-labelledby", "pt-title"), ("aria-required", "true")] },
     Node { parent: FORM, tag: "label", class: "field", attrs: &[("for", "pt-comment")] },
-    Node { parent: 9, tag: "span", class: "", attrs: &[] },
+    // The labels hold their hints too: the fields are named by the label's words alone and
+    // described by the hint, so a screen reader says the hint once.
+    Node { parent: 9, tag: "span", class: "", attrs: &[("id", "pt-prompt")] },
     Node { parent: 9, tag: "span", class: "hint", attrs: &[("id", "pt-hint")] },
-    Node { parent: FORM, tag: "textarea", class: "", attrs: &[("id", "pt-comment"), ("maxlength", "5000"), ("rows", "4"), ("aria-describedby", "pt-hint pt-counter")] },
+    Node { parent: FORM, tag: "textarea", class: "", attrs: &[("id", "pt-comment"), ("maxlength", "5000"), ("rows", "4"), ("aria-labelledby", "pt-prompt"), ("aria-describedby", "pt-hint pt-counter")] },
     Node { parent: FORM, tag: "span", class: "counter", attrs: &[("id", "pt-counter"), ("aria-atomic", "true")] },
     Node { parent: FORM, tag: "div", class: "", attrs: &[("hidden", "")] },
     Node { parent: EMAIL_BOX, tag: "label", class: "field", attrs: &[("for", "pt-email")] },
-    Node { parent: 15, tag: "span", class: "", attrs: &[] },
+    Node { parent: 15, tag: "span", class: "", attrs: &[("id", "pt-email-label")] },
     Node { parent: 15, tag: "span", class: "hint", attrs: &[("id", "pt-email-hint")] },
-    Node { parent: EMAIL_BOX, tag: "input", class: "", attrs: &[("type", "email"), ("id", "pt-email"), ("autocomplete", "email"), ("aria-describedby", "pt-email-hint")] },
+    Node { parent: EMAIL_BOX, tag: "input", class: "", attrs: &[("type", "email"), ("id", "pt-email"), ("autocomplete", "email"), ("aria-labelledby", "pt-email-label"), ("aria-describedby", "pt-email-hint")] },
     // People never see or reach this field; form-filling bots do, which marks them.
     Node { parent: FORM, tag: "div", class: "trap", attrs: &[("aria-hidden", "true")] },
     Node { parent: 19, tag: "input", class: "", attrs: &[("name", "website"), ("tabindex", "-1"), ("autocomplete", "off"), ("aria-label", "website")] },
