@@ -24,9 +24,9 @@ use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, Element, EventTarget, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode, Window};
+use web_sys::{CssStyleSheet, Document, Element, EventTarget, ShadowRoot, ShadowRootInit, ShadowRootMode, Window};
 #[cfg(feature = "dialog")]
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlElement, HtmlInputElement};
 
 pub mod watch;
 
@@ -469,13 +469,14 @@ impl Parts {
     /// so the host moves into the topmost one, and back to `<body>` once none is open (a host
     /// left in a removed dialog comes back too). Without popovers the `:host` z-index stays.
     fn lift(&self, restack: bool) {
-        let modal = self.document.query_selector_all("dialog:modal").ok().and_then(|all| all.item(all.length().checked_sub(1)?));
-        let Some(place) = modal.or_else(|| object(&self.document, "body").map(JsCast::unchecked_into)) else { return };
-        let moved = self.host.parent_node().as_ref() != Some(&place);
+        // The innermost of nested modal dialogs is the one not inert.
+        let modal = self.document.query_selector("dialog:modal:not(:has(dialog:modal))").ok().flatten().map(JsValue::from);
+        let Some(place) = modal.or_else(|| object(&self.document, "body")) else { return };
+        let moved = get(&self.host, "parentNode") != place;
         // Moving the host, or hiding a popover, takes focus from inside the widget: it goes back.
-        let focused = self.root.active_element();
+        let focused = object(&self.root, "activeElement");
         if moved {
-            let _ = place.append_child(&self.host);
+            let _ = place.unchecked_ref::<web_sys::Node>().append_child(&self.host);
         }
         if moved || restack {
             for el in self.els.iter().skip(LAUNCHER).take(if self.open.get() { 2 } else { 1 }) {
@@ -483,25 +484,23 @@ impl Parts {
                 call(el, "showPopover");
             }
             if let Some(el) = focused {
-                let _ = el.unchecked_into::<HtmlElement>().focus();
+                call(&el, "focus");
             }
         }
     }
 
-    /// Fits the dialog to the visual viewport: a bottom sheet stands on an on-screen keyboard
-    /// (which covers the layout viewport's bottom) and is no taller than what still shows; a
-    /// text field the visitor is typing in is scrolled back into sight when the keyboard opens.
+    /// Fits the dialog to the visual viewport: a bottom sheet stands on an on-screen keyboard,
+    /// which covers the layout viewport's bottom, and is no taller than what it leaves; a text
+    /// field the visitor is typing in is scrolled back into sight when the keyboard opens.
     #[cfg(feature = "dialog")]
     fn fit(&self, e: &web_sys::Event) {
         let Some(viewport) = object(&self.window, "visualViewport") else { return };
-        let px = |target: &JsValue, key| get(target, key).as_f64().map_or(0, |px| px.clamp(0.0, 100_000.0) as usize);
-        let height = px(&viewport, "height");
-        let covered = px(&self.window, "innerHeight").saturating_sub(height + px(&viewport, "offsetTop"));
-        let style = self.el::<HtmlElement>(DIALOG).style();
-        let _ = style.set_property("--kb", &join(&[&decimal(covered), "px"]));
-        let _ = style.set_property("--vh", &join(&[&decimal(height), "px"]));
-        if let Some(field) = self.root.active_element().filter(|el| self.open.get() && text(e, "type") == "resize" && el.matches("textarea,input").unwrap_or(false)) {
-            field.scroll_into_view_with_bool(false);
+        let px = |target: &JsValue, key| get(target, key).as_f64().unwrap_or(0.0);
+        let covered = px(&self.window, "innerHeight") - px(&viewport, "height") - px(&viewport, "offsetTop");
+        // Set through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows.
+        let _ = self.el::<HtmlElement>(DIALOG).style().set_property("--kb", &join(&[&decimal(covered.clamp(0.0, 100_000.0) as usize), "px"]));
+        if let Some(field) = object(&self.root, "activeElement").filter(|el| self.open.get() && text(e, "type") == "resize" && matches!(text(el, "id").as_str(), "pt-comment" | "pt-email")) {
+            call(&field, "scrollIntoView");
         }
     }
 
@@ -512,7 +511,8 @@ impl Parts {
         let y = get(e, "clientY").as_f64().unwrap_or(0.0);
         let style = self.el::<HtmlElement>(DIALOG).style();
         if kind == "pointerdown" {
-            let on_head = target.dyn_ref::<Element>().is_some_and(|el| el.closest(".head").ok().flatten().is_some());
+            // The head, its handle (drawn by the head) and its title; the Close button is for tapping.
+            let on_head = text(target, "className") == "head" || text(target, "id") == "pt-title";
             self.drag.set(Some(y).filter(|_| on_head && text(e, "pointerType") != "mouse"));
             return None;
         }
@@ -523,7 +523,7 @@ impl Parts {
             return None;
         }
         self.drag.set(None);
-        let _ = style.remove_property("--drag");
+        let _ = style.set_property("--drag", "0px");
         Some(Event::Close).filter(|_| kind == "pointerup" && down >= SWIPE_PX)
     }
 

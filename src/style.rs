@@ -73,7 +73,7 @@ textarea{min-height:96px;resize:vertical}
 .actions{position:sticky;inset-block-end:0;padding-block:8px;background:var(--bg)}
 .dialog{scroll-padding-block-end:72px;overflow-wrap:anywhere}
 @media (max-width:480px){
-.w .dialog{inset-inline:0;inset-block:auto var(--kb,0px);inline-size:auto;max-block-size:calc(var(--vh,100dvh) - 8px - env(safe-area-inset-top));border-radius:0;border-start-start-radius:16px;border-start-end-radius:16px;border-inline-width:0;border-block-end-width:0;padding-block:6px calc(6px + env(safe-area-inset-bottom));padding-inline:max(16px,env(safe-area-inset-left),env(safe-area-inset-right));translate:0 var(--drag,0px)}
+.w .dialog{inset-inline:0;inset-block:auto var(--kb,0px);inline-size:auto;max-block-size:calc(100dvh - var(--kb,0px) - 8px - env(safe-area-inset-top));border-radius:0;border-start-start-radius:16px;border-start-end-radius:16px;border-inline-width:0;border-block-end-width:0;padding-block:6px calc(6px + env(safe-area-inset-bottom));padding-inline:max(16px,env(safe-area-inset-left),env(safe-area-inset-right));translate:0 var(--drag,0px)}
 .head{flex-wrap:wrap}
 .head::before{content:'';flex:0 0 100%;block-size:4px;margin-block:0 6px;background:var(--line);clip-path:inset(0 calc(50% - 18px) round 2px)}
 }

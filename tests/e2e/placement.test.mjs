@@ -39,14 +39,14 @@ const MODAL_PAGE = `
 </script>`;
 
 /** A site posting to a fresh collector; `body` is the page around the tag. */
-async function shop({ body = MODAL_PAGE, attrs = "" } = {}) {
+async function shop({ body = MODAL_PAGE, attrs = "", headers = {} } = {}) {
   const served = {};
   const site = await startSite({ pages: served });
   const own = join(dir, String(++collectors));
   mkdirSync(own);
   const collector = await startCollector(own, ["--allow-origin", site.origin]);
   pending.push(() => collector.stop(), () => site.close());
-  served["/"] = { html: pageWith(`data-endpoint="${collector.url}/api/feedback" ${attrs}`, { body }) };
+  served["/"] = { html: pageWith(`data-endpoint="${collector.url}/api/feedback" ${attrs}`, { body }), headers };
   return { site, collector };
 }
 
@@ -163,8 +163,11 @@ async function swipe(page, from, to) {
 }
 
 test("on a phone the dialog is a bottom sheet with big targets, and stays usable above the keyboard", async () => {
-  const { site } = await shop({ body: "<h1>Shop</h1>", attrs: 'data-ask-email="true"' });
-  const { page } = await visit(site.origin + "/", PHONE);
+  // Under a policy without 'unsafe-inline' for styles: the sheet's keyboard inset is set through
+  // the CSSOM, which such a policy allows.
+  const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src *";
+  const { site } = await shop({ body: "<h1>Shop</h1>", attrs: 'data-ask-email="true"', headers: { "content-security-policy": csp } });
+  const { page, log } = await visit(site.origin + "/", PHONE);
   await page.locator("#pt-launcher").tap();
   await page.locator("#pt-dialog").waitFor();
   const sheet = await page.locator("#pt-dialog").evaluate((d) => {
@@ -200,6 +203,7 @@ test("on a phone the dialog is a bottom sheet with big targets, and stays usable
   await keyboard(page, 0);
   await page.waitForFunction(() => document.querySelector("platinum-feedback").shadowRoot.getElementById("pt-dialog").style.getPropertyValue("--kb") === "0px");
   assert.equal(Math.round(await page.locator("#pt-dialog").evaluate((d) => d.getBoundingClientRect().bottom)), 844);
+  assert.deepEqual(log.filter((l) => l.type === "pageerror" || /Content Security Policy/i.test(l.text)), []);
 });
 
 test("on a phone a swipe down on the sheet's head closes it; a short one does not", async () => {
