@@ -466,8 +466,9 @@ impl Parts {
     /// in the browser's top layer, above anything the page stacks, whatever its z-index; shown
     /// again (with `restack`, or after a move) they go above what the page showed there since.
     /// While the page has a modal dialog open everything outside it is inert, top layer or not,
-    /// so the host moves into the topmost one, and back to `<body>` once none is open (a host
-    /// left in a removed dialog comes back too). Without popovers the `:host` z-index stays.
+    /// so the host moves into the innermost open one, and back to `<body>` once none is (a host
+    /// left in a removed dialog comes back at the next focus change or toggle). Without popovers
+    /// the `:host` z-index stays.
     fn lift(&self, restack: bool) {
         // The innermost of nested modal dialogs is the one not inert.
         let modal = self.document.query_selector("dialog:modal:not(:has(dialog:modal))").ok().flatten().map(JsValue::from);
@@ -622,7 +623,7 @@ impl Parts {
             // Shown last, the dialog is the topmost of the top layer; a page's modal dialog
             // opened since the widget was built is checked for here too.
             self.lift(true);
-        } else if !now.open {
+        } else if before.open && !now.open {
             call(dialog, "hidePopover");
         }
         let finished = matches!(now.phase, Phase::Thanked | Phase::Saved | Phase::Refused);
