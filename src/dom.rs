@@ -280,7 +280,10 @@ struct Parts {
 /// The built widget; dropping it removes the host and its listeners.
 pub struct View {
     parts: Rc<Parts>,
-    _listeners: Vec<Listener>,
+    _root: Listener,
+    _page: Listener,
+    #[cfg(feature = "dialog")]
+    _viewport: Option<Listener>,
 }
 
 /// The event kinds the widget handles.
@@ -386,17 +389,21 @@ impl View {
             #[cfg(feature = "dialog")]
             drag: Cell::new(None),
         });
-        #[cfg_attr(not(feature = "dialog"), allow(unused_mut))]
-        let mut listeners = vec![
-            Listener::new(&parts.root, KINDS, false, &parts, Parts::handle)?,
-            Listener::new(&parts.document, PAGE_KINDS, true, &parts, |parts, e| parts.lift(text(e, "newState") == "open"))?,
-        ];
+        let root = Listener::new(&parts.root, KINDS, false, &parts, Parts::handle)?;
+        let page = Listener::new(&parts.document, PAGE_KINDS, true, &parts, |parts, e| parts.lift(text(e, "newState") == "open"))?;
         #[cfg(feature = "dialog")]
-        if let Some(viewport) = object(&parts.window, "visualViewport") {
-            listeners.push(Listener::new(&viewport, VIEWPORT_KINDS, false, &parts, Parts::fit)?);
-        }
+        let viewport = match object(&parts.window, "visualViewport") {
+            Some(viewport) => Some(Listener::new(&viewport, VIEWPORT_KINDS, false, &parts, Parts::fit)?),
+            None => None,
+        };
         parts.lift(true);
-        Ok(View { parts, _listeners: listeners })
+        Ok(View {
+            parts,
+            _root: root,
+            _page: page,
+            #[cfg(feature = "dialog")]
+            _viewport: viewport,
+        })
     }
 
     /// Makes one radio (and its label) per point of the configured scale, worst first, and
