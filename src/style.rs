@@ -168,6 +168,21 @@ mod tests {
     }
 
     #[test]
+    fn the_top_layer_reset_comes_before_the_chosen_corner() {
+        // A popover is centred by the browser (inset: 0, margin: auto) unless the sheet says otherwise first.
+        let css = stylesheet(&config(&[]));
+        let reset = css.find("[popover]{inset:auto;margin:0").expect("a reset for popovers");
+        assert!(reset < css.find(".launcher{bottom:16px").expect("the corner"), "{css}");
+    }
+
+    #[test]
+    fn phones_get_big_targets_and_text_that_does_not_zoom() {
+        let css = stylesheet(&config(&[]));
+        assert!(css.contains("@media (pointer:coarse),(max-width:480px){.launcher{min-block-size:44px;min-inline-size:44px}}"));
+        assert!(css.contains("textarea,input{font-size:16px}"));
+    }
+
+    #[test]
     fn host_resists_page_css_and_motion_can_be_reduced() {
         let css = stylesheet(&config(&[]));
         assert!(css.contains(":host{all:initial!important;display:block!important"));

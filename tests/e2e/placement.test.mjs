@@ -134,6 +134,22 @@ test("a page modal opened while the dialog is open goes under the widget, and th
   assert.equal(await hit(page, "#pt-launcher"), true);
 });
 
+test("a popover the page shows after the widget goes under it", async () => {
+  const body = `<h1>Shop</h1><div id="sale" popover="manual" style="inset: 0; inline-size: 100vw; block-size: 100vh; margin: 0; border: 0; background: #fc0">Sale!</div>`;
+  const { site } = await shop({ body });
+  const { page } = await visit(site.origin + "/");
+  await page.evaluate(() => document.getElementById("sale").showPopover());
+  await page.waitForFunction(() => document.getElementById("sale").matches(":popover-open"));
+  // The widget shows itself again on the page's toggle event, which comes in a task of its own.
+  await page.waitForFunction(() => {
+    const r = document.querySelector("platinum-feedback").shadowRoot.getElementById("pt-launcher").getBoundingClientRect();
+    return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.localName === "platinum-feedback";
+  });
+  await page.locator("#pt-launcher").click();
+  await page.locator("#pt-dialog").waitFor();
+  assert.equal(await hit(page, "#pt-send"), true);
+});
+
 // A phone: 390 × 844 with touch, whose on-screen keyboard shrinks the visual viewport (headless
 // Chromium has no keyboard: the visual viewport's size is set as a keyboard sets it, and it
 // tells its listeners as the browser does).
