@@ -15,7 +15,7 @@ use crate::text::join;
 use crate::{
     id::uuid_v4,
     question::Prompt,
-    state::{Context, Invalid, Phase, Widget},
+    state::{Context, Invalid, Phase, Widget, near_limit},
     text::decimal,
 };
 #[cfg(feature = "dialog")]
@@ -24,7 +24,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, Element, ShadowRoot, ShadowRootInit, ShadowRootMode, Window};
+use web_sys::{CssStyleSheet, Document, Element, EventTarget, ShadowRoot, ShadowRootInit, ShadowRootMode, Window};
 #[cfg(feature = "dialog")]
 use web_sys::{HtmlElement, HtmlInputElement};
 
@@ -107,6 +107,14 @@ fn text(target: &JsValue, key: &str) -> String {
     get(target, key).as_string().unwrap_or_default()
 }
 
+/// Calls `target.name()`; nothing happens where the browser lacks the method or it throws.
+#[inline(never)]
+fn call(target: &JsValue, name: &str) {
+    if let Ok(method) = get(target, name).dyn_into::<js_sys::Function>() {
+        let _ = method.call0(target);
+    }
+}
+
 /// `target[key]`, if it is an object (not `null` or `undefined`).
 #[inline(never)]
 fn object(target: &JsValue, key: &str) -> Option<JsValue> {
@@ -186,24 +194,26 @@ const RADIOS: usize = 25;
 /// The widget's structure, in document order; text is filled in afterwards with `textContent`.
 const NODES: [Node; 25] = [
     Node { parent: ROOT, tag: "div", class: "w", attrs: &[] },
-    Node { parent: 0, tag: "button", class: "launcher", attrs: &[("type", "button"), ("id", "pt-launcher"), ("aria-haspopup", "dialog"), ("aria-expanded", "false")] },
-    Node { parent: 0, tag: "div", class: "dialog", attrs: &[("id", "pt-dialog"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "pt-title"), ("hidden", "")] },
+    Node { parent: 0, tag: "button", class: "launcher", attrs: &[("type", "button"), ("id", "pt-launcher"), ("aria-haspopup", "dialog"), ("aria-expanded", "false"), ("popover", "manual")] },
+    Node { parent: 0, tag: "div", class: "dialog", attrs: &[("id", "pt-dialog"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "pt-title"), ("aria-describedby", "pt-status"), ("hidden", ""), ("popover", "manual")] },
     Node { parent: DIALOG, tag: "div", class: "head", attrs: &[] },
     Node { parent: 3, tag: "h2", class: "", attrs: &[("id", "pt-title")] },
     Node { parent: 3, tag: "button", class: "close", attrs: &[("type", "button"), ("id", "pt-close")] },
-    Node { parent: DIALOG, tag: "p", class: "status", attrs: &[("role", "status"), ("aria-live", "polite")] },
+    Node { parent: DIALOG, tag: "p", class: "status", attrs: &[("id", "pt-status"), ("role", "status"), ("aria-live", "polite")] },
     Node { parent: DIALOG, tag: "form", class: "", attrs: &[("novalidate", "")] },
     Node { parent: FORM, tag: "div", class: "scale", attrs: &[("role", "radiogroup"), ("aria-labelledby", "pt-title"), ("aria-required", "true")] },
     Node { parent: FORM, tag: "label", class: "field", attrs: &[("for", "pt-comment")] },
-    Node { parent: 9, tag: "span", class: "", attrs: &[] },
+    // The labels hold their hints too: the fields are named by the label's words alone and
+    // described by the hint, so a screen reader says the hint once.
+    Node { parent: 9, tag: "span", class: "", attrs: &[("id", "pt-prompt")] },
     Node { parent: 9, tag: "span", class: "hint", attrs: &[("id", "pt-hint")] },
-    Node { parent: FORM, tag: "textarea", class: "", attrs: &[("id", "pt-comment"), ("maxlength", "5000"), ("rows", "4"), ("aria-describedby", "pt-hint pt-counter")] },
-    Node { parent: FORM, tag: "span", class: "counter", attrs: &[("id", "pt-counter")] },
+    Node { parent: FORM, tag: "textarea", class: "", attrs: &[("id", "pt-comment"), ("maxlength", "5000"), ("rows", "4"), ("aria-labelledby", "pt-prompt"), ("aria-describedby", "pt-hint pt-counter")] },
+    Node { parent: FORM, tag: "span", class: "counter", attrs: &[("id", "pt-counter"), ("aria-atomic", "true")] },
     Node { parent: FORM, tag: "div", class: "", attrs: &[("hidden", "")] },
     Node { parent: EMAIL_BOX, tag: "label", class: "field", attrs: &[("for", "pt-email")] },
-    Node { parent: 15, tag: "span", class: "", attrs: &[] },
+    Node { parent: 15, tag: "span", class: "", attrs: &[("id", "pt-email-label")] },
     Node { parent: 15, tag: "span", class: "hint", attrs: &[("id", "pt-email-hint")] },
-    Node { parent: EMAIL_BOX, tag: "input", class: "", attrs: &[("type", "email"), ("id", "pt-email"), ("autocomplete", "email"), ("aria-describedby", "pt-email-hint")] },
+    Node { parent: EMAIL_BOX, tag: "input", class: "", attrs: &[("type", "email"), ("id", "pt-email"), ("autocomplete", "email"), ("aria-labelledby", "pt-email-label"), ("aria-describedby", "pt-email-hint")] },
     // People never see or reach this field; form-filling bots do, which marks them.
     Node { parent: FORM, tag: "div", class: "trap", attrs: &[("aria-hidden", "true")] },
     Node { parent: 19, tag: "input", class: "", attrs: &[("name", "website"), ("tabindex", "-1"), ("autocomplete", "off"), ("aria-label", "website")] },
@@ -230,6 +240,15 @@ fn create(document: &Document, parent: &web_sys::Node, tag: &str, class: &str, a
     Ok(el)
 }
 
+/// Sets `el`'s attribute `name` to `value`, or removes it for `None`.
+#[cfg(feature = "dialog")]
+fn attribute(el: &Element, name: &str, value: Option<&str>) {
+    let _ = match value {
+        Some(value) => el.set_attribute(name, value),
+        None => el.remove_attribute(name),
+    };
+}
+
 /// What the event handlers need: the elements and where events go.
 // The launcher build has only the launcher: what the dialog needs goes unused there.
 #[cfg_attr(not(feature = "dialog"), allow(dead_code))]
@@ -253,20 +272,38 @@ struct Parts {
     /// The host element: what the page sees as focused when something inside the widget is,
     /// and what is removed to take the widget off the page.
     host: Element,
+    /// Where a touch that may swipe the sheet down started (its `clientY`), while it lasts.
+    #[cfg(feature = "dialog")]
+    drag: Cell<Option<f64>>,
 }
 
-/// The built widget; dropping it removes the host and its listener.
+/// The built widget; dropping it removes the host and its listeners.
 pub struct View {
     parts: Rc<Parts>,
-    _listener: Listener,
+    _root: Listener,
+    _page: Listener,
+    #[cfg(feature = "dialog")]
+    _viewport: Option<Listener>,
 }
 
 /// The event kinds the widget handles.
 #[cfg(feature = "dialog")]
-const KINDS: [&str; 5] = ["click", "change", "input", "submit", "keydown"];
+const KINDS: &[&str] = &["click", "change", "input", "submit", "keydown", "pointerdown", "pointermove", "pointerup", "pointercancel"];
 /// The launcher alone handles clicks.
 #[cfg(not(feature = "dialog"))]
-const KINDS: [&str; 1] = ["click"];
+const KINDS: &[&str] = &["click"];
+
+/// What the page does that may put something over the widget or make it inert: a dialog or
+/// popover opening or closing, and focus moving (where a browser has no `toggle` for dialogs).
+const PAGE_KINDS: &[&str] = &["toggle", "focusin"];
+
+/// How the visual viewport changes: an on-screen keyboard opening or closing, or zooming in.
+#[cfg(feature = "dialog")]
+const VIEWPORT_KINDS: &[&str] = &["resize", "scroll"];
+
+/// How far down (CSS px) a swipe on the sheet's head must go to close it.
+#[cfg(feature = "dialog")]
+const SWIPE_PX: f64 = 80.0;
 
 /// How many of [`NODES`] this build makes: the launcher build stops after the launcher.
 #[cfg(feature = "dialog")]
@@ -274,21 +311,25 @@ const BUILT: usize = NODES.len();
 #[cfg(not(feature = "dialog"))]
 const BUILT: usize = LAUNCHER + 1;
 
-/// One listener on the shadow root for every kind in [`KINDS`], delegated by target id;
-/// dropping it takes it off again. One closure for all kinds keeps the wasm smaller than a
-/// listener library with one closure per kind.
+/// One listener on `target` for every one of its `kinds` (on the shadow root, delegated by
+/// target id); dropping it takes it off again. One closure for all kinds keeps the wasm smaller
+/// than a listener library with one closure per kind.
 struct Listener {
-    root: ShadowRoot,
+    target: EventTarget,
+    kinds: &'static [&'static str],
+    /// Whether it listens as events go down: the page's `toggle` and `focusin` on the document
+    /// reach it only so, the first because it does not bubble.
+    capture: bool,
     callback: Closure<dyn Fn(web_sys::Event)>,
 }
 
 impl Listener {
-    fn new(parts: &Rc<Parts>) -> Result<Listener, DomError> {
+    fn new(target: &JsValue, kinds: &'static [&'static str], capture: bool, parts: &Rc<Parts>, handle: fn(&Parts, &web_sys::Event)) -> Result<Listener, DomError> {
         let handler = parts.clone();
-        let callback = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| handler.handle(&e));
-        let listener = Listener { root: parts.root.clone(), callback };
-        for kind in KINDS {
-            listener.root.add_event_listener_with_callback(kind, listener.callback.as_ref().unchecked_ref()).doing("listen for events")?;
+        let callback = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| handle(&handler, &e));
+        let listener = Listener { target: target.clone().unchecked_into(), kinds, capture, callback };
+        for kind in kinds {
+            listener.target.add_event_listener_with_callback_and_bool(kind, listener.callback.as_ref().unchecked_ref(), capture).doing("listen for events")?;
         }
         Ok(listener)
     }
@@ -296,8 +337,8 @@ impl Listener {
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        for kind in KINDS {
-            let _ = self.root.remove_event_listener_with_callback(kind, self.callback.as_ref().unchecked_ref());
+        for kind in self.kinds {
+            let _ = self.target.remove_event_listener_with_callback_and_bool(kind, self.callback.as_ref().unchecked_ref(), self.capture);
         }
     }
 }
@@ -340,9 +381,36 @@ impl View {
         body.append_child(&host).doing("add the widget to <body>")?;
 
         let prompts = [config.prompt.clone(), config.prompt_low.clone(), config.prompt_high.clone()];
-        let parts = Rc::new(Parts { window, document, root, els, dispatch, lang, prompts, open: Cell::new(false), finished: Cell::new(false), opener: Cell::new(None), host });
-        let listener = Listener::new(&parts)?;
-        Ok(View { parts, _listener: listener })
+        let parts = Rc::new(Parts {
+            window,
+            document,
+            root,
+            els,
+            dispatch,
+            lang,
+            prompts,
+            open: Cell::new(false),
+            finished: Cell::new(false),
+            opener: Cell::new(None),
+            host,
+            #[cfg(feature = "dialog")]
+            drag: Cell::new(None),
+        });
+        let root = Listener::new(&parts.root, KINDS, false, &parts, Parts::handle)?;
+        let page = Listener::new(&parts.document, PAGE_KINDS, true, &parts, |parts, e| parts.lift(text(e, "newState") == "open"))?;
+        #[cfg(feature = "dialog")]
+        let viewport = match object(&parts.window, "visualViewport") {
+            Some(viewport) => Some(Listener::new(&viewport, VIEWPORT_KINDS, false, &parts, Parts::fit)?),
+            None => None,
+        };
+        parts.lift(true);
+        Ok(View {
+            parts,
+            _root: root,
+            _page: page,
+            #[cfg(feature = "dialog")]
+            _viewport: viewport,
+        })
     }
 
     /// Makes one radio (and its label) per point of the configured scale, worst first (in the
@@ -409,6 +477,72 @@ impl Parts {
         self.els[index].unchecked_ref()
     }
 
+    /// Keeps the widget reachable above the page. The launcher and the open dialog are popovers
+    /// in the browser's top layer, above anything the page stacks, whatever its z-index; shown
+    /// again (with `restack`, or after a move) they go above what the page showed there since.
+    /// While the page has a modal dialog open everything outside it is inert, top layer or not,
+    /// so the host moves into the innermost open one, and back to `<body>` once none is (a host
+    /// left in a removed dialog comes back at the next focus change or toggle). Without popovers
+    /// the `:host` z-index stays.
+    fn lift(&self, restack: bool) {
+        // The innermost of nested modal dialogs is the one not inert.
+        let modal = self.document.query_selector("dialog:modal:not(:has(dialog:modal))").ok().flatten().map(JsValue::from);
+        let Some(place) = modal.or_else(|| object(&self.document, "body")) else { return };
+        let moved = get(&self.host, "parentNode") != place;
+        // Moving the host, or hiding a popover, takes focus from inside the widget: it goes back.
+        let focused = object(&self.root, "activeElement");
+        if moved {
+            let _ = place.unchecked_ref::<web_sys::Node>().append_child(&self.host);
+        }
+        if moved || restack {
+            for el in self.els.iter().skip(LAUNCHER).take(if self.open.get() { 2 } else { 1 }) {
+                call(el, "hidePopover");
+                call(el, "showPopover");
+            }
+            if let Some(el) = focused {
+                call(&el, "focus");
+            }
+        }
+    }
+
+    /// Fits the dialog to the visual viewport: a bottom sheet stands on an on-screen keyboard,
+    /// which covers the layout viewport's bottom, and is no taller than what it leaves; a text
+    /// field the visitor is typing in is scrolled back into sight when the keyboard opens.
+    #[cfg(feature = "dialog")]
+    fn fit(&self, e: &web_sys::Event) {
+        let Some(viewport) = object(&self.window, "visualViewport") else { return };
+        let px = |target: &JsValue, key| get(target, key).as_f64().unwrap_or(0.0);
+        let covered = px(&self.window, "innerHeight") - px(&viewport, "height") - px(&viewport, "offsetTop");
+        // Set through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows.
+        let _ = self.el::<HtmlElement>(DIALOG).style().set_property("--kb", &join(&[&decimal(covered.clamp(0.0, 100_000.0) as usize), "px"]));
+        if let Some(field) = object(&self.root, "activeElement").filter(|el| self.open.get() && text(e, "type") == "resize" && matches!(text(el, "id").as_str(), "pt-comment" | "pt-email")) {
+            call(&field, "scrollIntoView");
+        }
+    }
+
+    /// A touch (or pen) dragging the sheet's head down: the sheet follows, and closes when let go
+    /// far enough down. A mouse selects text there instead.
+    #[cfg(feature = "dialog")]
+    fn swipe(&self, e: &web_sys::Event, kind: &str, target: &JsValue) -> Option<Event> {
+        let y = get(e, "clientY").as_f64().unwrap_or(0.0);
+        let style = self.el::<HtmlElement>(DIALOG).style();
+        if kind == "pointerdown" {
+            // The head, its handle (drawn by the head) and its title; the Close button is for tapping.
+            let on_head = text(target, "className") == "head" || text(target, "id") == "pt-title";
+            self.drag.set(Some(y).filter(|_| on_head && text(e, "pointerType") != "mouse"));
+            return None;
+        }
+        let start = self.drag.get()?;
+        let down = (y - start).max(0.0);
+        if kind == "pointermove" {
+            let _ = style.set_property("--drag", &join(&[&decimal(down as usize), "px"]));
+            return None;
+        }
+        self.drag.set(None);
+        let _ = style.set_property("--drag", "0px");
+        Some(Event::Close).filter(|_| kind == "pointerup" && down >= SWIPE_PX)
+    }
+
     #[cfg(not(feature = "dialog"))]
     fn handle(&self, e: &web_sys::Event) {
         if object(e, "target").is_some_and(|t| text(&t, "id") == "pt-launcher") {
@@ -420,7 +554,12 @@ impl Parts {
     fn handle(&self, e: &web_sys::Event) {
         let Some(target) = object(e, "target") else { return };
         let id = text(&target, "id");
-        let event = match (text(e, "type").as_str(), id.as_str()) {
+        let kind = text(e, "type");
+        let event = match (kind.as_str(), id.as_str()) {
+            (pointer, _) if pointer.starts_with("pointer") => match self.swipe(e, pointer, &target) {
+                Some(event) => event,
+                None => return,
+            },
             ("click", "pt-launcher") => Event::Toggle,
             ("click", "pt-close" | "pt-done") => Event::Close,
             ("click", "pt-discard") => Event::Discard,
@@ -495,6 +634,13 @@ impl Parts {
         let _ = launcher.set_attribute("aria-expanded", if now.open { "true" } else { "false" });
         let _ = dialog.toggle_attribute_with_force("hidden", !now.open);
         self.open.set(now.open);
+        if now.open && !before.open {
+            // Shown last, the dialog is the topmost of the top layer; a page's modal dialog
+            // opened since the widget was built is checked for here too.
+            self.lift(true);
+        } else if before.open && !now.open {
+            call(dialog, "hidePopover");
+        }
         let finished = matches!(now.phase, Phase::Thanked | Phase::Saved | Phase::Refused);
         let _ = form.toggle_attribute_with_force("hidden", finished);
         let _ = done.toggle_attribute_with_force("hidden", !finished);
@@ -523,9 +669,19 @@ impl Parts {
         for field in [comment, email] {
             let _ = field.toggle_attribute_with_force("readonly", !now.editable());
         }
-        let _ = email.set_attribute("aria-invalid", if now.invalid == Some(Invalid::BadEmail) { "true" } else { "false" });
-        let left = MAX_COMMENT_CHARS.saturating_sub(now.comment.encode_utf16().count());
-        self.el::<Element>(COUNTER).set_text_content(Some(&s.counter().count(self.lang, left)));
+        // An error is the status line: the field it is about names it as its description.
+        let bad_email = now.invalid == Some(Invalid::BadEmail);
+        let _ = email.set_attribute("aria-invalid", if bad_email { "true" } else { "false" });
+        let _ = email.set_attribute("aria-describedby", if bad_email { "pt-email-hint pt-status" } else { "pt-email-hint" });
+        let scale: &Element = self.el(SCALE);
+        let need_rating = now.invalid == Some(Invalid::NeedRating);
+        let _ = scale.set_attribute("aria-invalid", if need_rating { "true" } else { "false" });
+        attribute(scale, "aria-describedby", Some("pt-status").filter(|_| need_rating));
+        let used = now.comment.encode_utf16().count();
+        let counter: &Element = self.el(COUNTER);
+        counter.set_text_content(Some(&s.counter().count(self.lang, MAX_COMMENT_CHARS.saturating_sub(used))));
+        // Read out as the visitor types only near the limit; elsewhere it is the box's description.
+        attribute(counter, "aria-live", Some("polite").filter(|_| near_limit(used)));
 
         let sending = now.phase == Phase::Sending;
         send.set_text_content(Some(match now.phase {
@@ -535,6 +691,7 @@ impl Parts {
         }));
         // aria-disabled rather than disabled keeps focus on the button while it works.
         let _ = send.set_attribute("aria-disabled", if sending { "true" } else { "false" });
+        attribute(send, "aria-describedby", Some("pt-status").filter(|_| now.phase == Phase::Failed));
         let _ = form.set_attribute("aria-busy", if sending { "true" } else { "false" });
 
         let (message, class) = match (now.invalid, now.phase) {

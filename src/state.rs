@@ -10,8 +10,17 @@ use crate::metadata::Metadata;
 use crate::question::{Prompt, prompt};
 use platinum_payload::{
     Feedback, MAX_BODY_BYTES, MAX_TITLE_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, Page, SCHEMA_VERSION, Scale,
-    Viewport, is_email,
+    MAX_COMMENT_CHARS, Viewport, is_email,
 };
+
+/// How few characters may be left in the text box before its counter is read out as the
+/// visitor types; further from the limit it would only interrupt them.
+pub const NEAR_LIMIT_LEFT: usize = 250;
+
+/// Whether a text box holding `used` UTF-16 units (what `maxlength` counts) is near its limit.
+pub fn near_limit(used: usize) -> bool {
+    used + NEAR_LIMIT_LEFT >= MAX_COMMENT_CHARS
+}
 
 /// `s` cut to at most `max` characters.
 fn clip(mut s: String, max: usize) -> String {
@@ -362,6 +371,14 @@ impl Widget {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_counter_speaks_up_only_near_the_limit() {
+        assert!(!super::near_limit(0));
+        assert!(!super::near_limit(MAX_COMMENT_CHARS - NEAR_LIMIT_LEFT - 1));
+        assert!(super::near_limit(MAX_COMMENT_CHARS - NEAR_LIMIT_LEFT));
+        assert!(super::near_limit(MAX_COMMENT_CHARS));
+    }
+
     use super::*;
 
     fn context(id: &str) -> Context {

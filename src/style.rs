@@ -21,6 +21,11 @@ button,input,textarea{font:inherit;color:inherit;margin:0}
 :focus{outline:none}
 :focus-visible,.scale input:focus-visible+label{outline:3px solid var(--focus);outline-offset:2px}
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
+[popover]{inset:auto;margin:0;overflow:visible}
+.launcher{margin:env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left)}
+@media (pointer:coarse),(max-width:480px){.launcher{min-block-size:44px;min-inline-size:44px}}
+@media (forced-colors:active){.launcher{border:2px solid ButtonText}:focus-visible{outline-color:Highlight}}
+@media (prefers-reduced-transparency:reduce){.launcher{box-shadow:none}}
 ";
 
 /// The dialog's look, shipped with the dialog's code, fetched when a visitor opens it.
@@ -63,8 +68,24 @@ textarea{min-height:96px;resize:vertical}
 .error{color:var(--err);font-weight:600}
 .done{display:block;margin:14px 0 0;margin-inline-start:auto}
 .trap{position:absolute;inset-inline-start:-10000px;width:1px;height:1px;overflow:hidden}
-@media (max-width:480px){.s-nps{grid-template-columns:repeat(6,1fr)}.s-nps+.anchors{margin-inline-end:calc((100% + 3px)/6)}.dialog{left:8px!important;right:8px!important;bottom:8px!important;top:auto!important;width:auto;max-height:calc(100vh - 16px)}}
-@media (forced-colors:active){.scale input:checked+label{outline:3px solid Highlight}}
+@media (max-width:480px){.s-nps{grid-template-columns:repeat(6,1fr)}.s-nps+.anchors{margin-inline-end:calc((100% + 3px)/6)}}
+.head{touch-action:none}
+.actions{position:sticky;inset-block-end:0;padding-block:8px;background:var(--bg)}
+.dialog{scroll-padding-block-end:72px;overflow-wrap:anywhere}
+@media (max-width:480px){
+.w .dialog{inset-inline:0;inset-block:auto var(--kb,0px);inline-size:auto;max-block-size:calc(100dvh - var(--kb,0px) - 8px - env(safe-area-inset-top));border-radius:0;border-start-start-radius:16px;border-start-end-radius:16px;border-inline-width:0;border-block-end-width:0;padding-block:6px calc(6px + env(safe-area-inset-bottom));padding-inline:max(16px,env(safe-area-inset-left),env(safe-area-inset-right));translate:0 var(--drag,0px)}
+.head{flex-wrap:wrap}
+.head::before{content:'';flex:0 0 100%;block-size:4px;margin-block:0 6px;background:var(--line);clip-path:inset(0 calc(50% - 18px) round 2px)}
+}
+@media (pointer:coarse),(max-width:480px){.close,.primary,.secondary{min-block-size:44px;min-inline-size:44px}.scale label,input[type=email]{min-block-size:44px}textarea,input{font-size:16px}}
+@media (forced-colors:active){
+.close,.primary,.secondary,.scale label,.s-stars5 label{border:1px solid ButtonText}
+.w .scale input:checked+label{forced-color-adjust:none;background:Highlight;color:HighlightText;border:2px solid CanvasText}
+.w .scale input:checked+label b{color:HighlightText}
+.scale input:focus-visible+label{outline-color:Highlight}
+}
+@media (prefers-contrast:more){.w.w{--line:var(--fg);--muted:var(--fg)}.scale label,textarea,input[type=email],.secondary{border-width:2px}}
+@media (prefers-reduced-transparency:reduce){.dialog{box-shadow:none}.close:hover{background:var(--line);color:var(--bg)}}
 ";
 
 /// The complete stylesheet for `config`.
@@ -161,6 +182,21 @@ mod tests {
         assert!(dark.contains("--bg:#1f2937") && !dark.contains("--bg:#ffffff"));
         let light = stylesheet(&config(&[("theme", "light")]));
         assert!(light.contains("--bg:#ffffff") && !light.contains("--bg:#1f2937"));
+    }
+
+    #[test]
+    fn the_top_layer_reset_comes_before_the_chosen_corner() {
+        // A popover is centred by the browser (inset: 0, margin: auto) unless the sheet says otherwise first.
+        let css = stylesheet(&config(&[]));
+        let reset = css.find("[popover]{inset:auto;margin:0").expect("a reset for popovers");
+        assert!(reset < css.find(".launcher{bottom:16px").expect("the corner"), "{css}");
+    }
+
+    #[test]
+    fn phones_get_big_targets_and_text_that_does_not_zoom() {
+        let css = stylesheet(&config(&[]));
+        assert!(css.contains("@media (pointer:coarse),(max-width:480px){.launcher{min-block-size:44px;min-inline-size:44px}}"));
+        assert!(css.contains("textarea,input{font-size:16px}"));
     }
 
     #[test]

@@ -1,13 +1,8 @@
 // axe-core audits of the open widget, light and dark, and motion for visitors who ask for less.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startSite, pageWith, closeAllSites } from "./server.mjs";
-import { launch } from "./browser.mjs";
-
-const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "node_modules", "axe-core", "axe.min.js"), "utf8");
+import { launch, audit } from "./browser.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -23,15 +18,6 @@ async function openWidget(attrs, contextOptions = {}) {
   return { page, close: async () => { await context.close(); await site.close(); } };
 }
 
-/** Runs axe on the whole page (it audits open shadow roots) and returns the violations. */
-async function audit(page) {
-  await page.addScriptTag({ content: axeSource });
-  // Only the widget is ours; the bare test page around it is not under audit.
-  return page.evaluate(async () => {
-    const result = await window.axe.run({ include: [["platinum-feedback"]] }, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  });
-}
 
 for (const [name, attrs, options] of [
   ["light", 'data-endpoint="/feedback" data-theme="light" data-ask-email="true"', {}],

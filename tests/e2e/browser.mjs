@@ -1,6 +1,11 @@
 // Launching Debian's Chromium headless, as root, on a closed network (Playwright gives each
 // launch a fresh profile directory).
 import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const axeSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "node_modules", "axe-core", "axe.min.js"), "utf8");
 
 export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
@@ -21,4 +26,14 @@ export function watchConsole(page) {
   page.on("console", (m) => lines.push({ type: m.type(), text: m.text() }));
   page.on("pageerror", (e) => lines.push({ type: "pageerror", text: String(e) }));
   return lines;
+}
+
+/** Runs axe on the whole page (it audits open shadow roots) and returns the violations. */
+export async function audit(page) {
+  await page.addScriptTag({ content: axeSource });
+  // Only the widget is ours; the bare test page around it is not under audit.
+  return page.evaluate(async () => {
+    const result = await window.axe.run({ include: [["platinum-feedback"]] }, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+  });
 }

@@ -11,8 +11,10 @@ use std::process::{Command, Stdio};
 pub const BUDGET_GZIP_BYTES: usize = 30_000;
 /// What opening the dialog fetches on top (the whole widget's glue and wasm), gzip -9. It holds
 /// every scale, drafts, identity, metadata and events besides the dialog and delivery (40.5 KB
-/// when this was set); the bound keeps it from growing unnoticed.
-pub const ON_OPEN_BUDGET_GZIP_BYTES: usize = 45_000;
+/// when this was first set at 45,000; raised to 48,000 for the top layer, the phone sheet and
+/// the high-contrast and assistive-technology work at 47.1 KB); the bound keeps it from growing
+/// unnoticed.
+pub const ON_OPEN_BUDGET_GZIP_BYTES: usize = 48_000;
 /// The loader, minified, must stay within this: it holds the API queue, the hand-over from the
 /// launcher to the whole widget and the owner's event callbacks (2,795 bytes when this was set).
 pub const LOADER_BUDGET_BYTES: usize = 3072;
