@@ -79,9 +79,23 @@ fn run(root: &Path) -> Result {
 fn test(root: &Path) -> Result {
     tools::ensure_wasm_target()?;
     tools::ensure_wasm_bindgen(root)?;
-    tools::ensure_apt(&["chromium", "chromium-driver", "brotli", "python3-aiosmtpd"])?;
+    tools::ensure_apt(&["chromium", "chromium-driver", "brotli", "python3-aiosmtpd", "postgresql"])?;
     println!("== native tests");
     run_cmd(cargo().current_dir(root).args(["test", "--workspace"]))?;
+    println!("== the collector's integration tests again, on PostgreSQL (a throwaway server)");
+    let postgres = pg_throwaway::Server::start()?;
+    // Every integration test file but the one about PostgreSQL itself, which starts servers of
+    // its own and has just run.
+    let mut suite = cargo();
+    suite.current_dir(root).env("PLATINUM_TEST_POSTGRES_PORT", postgres.port().to_string()).args(["test", "--package", "platinum-collector"]);
+    let tests = std::fs::read_dir(root.join("collector/tests")).map_err(|e| format!("reading collector/tests: {e}"))?;
+    let mut names: Vec<String> = tests.filter_map(|entry| entry.ok()?.file_name().to_str()?.strip_suffix(".rs").map(str::to_owned)).collect();
+    names.sort();
+    for name in names.iter().filter(|name| *name != "postgres") {
+        suite.args(["--test", name]);
+    }
+    run_cmd(&mut suite)?;
+    drop(postgres);
     println!("== browser tests (wasm-bindgen-test in headless Chromium)");
     run_cmd(cargo().current_dir(root).args(["test", "--target", "wasm32-unknown-unknown", "--package", "platinum-widget"]))?;
     println!("== size budget");

@@ -5,7 +5,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Transaction};
+use sqlx::{Connection as _, PgPool, Transaction};
 
 use super::{NOTIFICATION_COLUMNS, NotificationRow};
 
@@ -28,6 +28,9 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 /// the migrator holds an advisory lock) and returns the read pool and the writer's pool.
 pub(super) async fn open(url: &str) -> Result<(PgPool, PgPool), sqlx::Error> {
     let options = PgConnectOptions::from_str(url)?.application_name("platinum-collector");
+    // One plain connection first: a pool would retry until its timeout and then report only
+    // that it timed out, where this says why (refused, wrong password, no such database).
+    sqlx::PgConnection::connect_with(&options).await?.close().await?;
     let reads = PgPoolOptions::new()
         .max_connections(8)
         .min_connections(0)

@@ -4,6 +4,7 @@
 
 pub mod postgres;
 pub mod process;
+pub mod receiver;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -28,7 +28,18 @@ impl Collector {
         Self::start_with(db, args, Some((soft, hard)))
     }
 
+    /// Starts the collector on a free port with the database at `url` and `args`.
+    pub fn start_on(url: &str, args: &[&str]) -> Self {
+        Self::attach(Self::spawn(&["--database-url".into(), url.into()], args, None))
+    }
+
     fn start_with(db: &Path, args: &[&str], open_files: Option<(u64, u64)>) -> Self {
+        Self::attach(Self::spawn(&super::database_args(db), args, open_files))
+    }
+
+    /// Starts the process with `database` (its options) and `args`, on a free port unless `args`
+    /// give `--listen`, without waiting for anything.
+    pub fn spawn(database: &[std::ffi::OsString], args: &[&str], open_files: Option<(u64, u64)>) -> Child {
         let binary = env!("CARGO_BIN_EXE_platinum-collector");
         let mut command = match open_files {
             Some((soft, hard)) => {
@@ -38,20 +49,24 @@ impl Collector {
             }
             None => Command::new(binary),
         };
-        let mut defaults = vec!["--listen", "127.0.0.1:0"];
+        let mut defaults = if args.contains(&"--listen") { vec![] } else { vec!["--listen", "127.0.0.1:0"] };
         if !args.contains(&"--rate-limit-per-minute") {
             defaults.extend(["--rate-limit-per-minute", "0"]);
         }
-        let mut child = command
+        command
             .args(defaults)
             .args(args)
-            .args(super::database_args(db))
+            .args(database)
             .env("PLATINUM_ADMIN_TOKEN", TOKEN)
             .env("PLATINUM_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("start the collector");
+            .expect("start the collector")
+    }
+
+    /// Waits for `child`'s start-up banner (printed once it serves) and keeps reading its output.
+    pub fn attach(mut child: Child) -> Self {
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
         let mut first = String::new();
         stdout.read_line(&mut first).expect("start-up line");
@@ -66,15 +81,17 @@ impl Collector {
             }
         });
         let log = Arc::new(Mutex::new(String::new()));
-        let stderr = BufReader::new(child.stderr.take().expect("stderr"));
-        let lines = log.clone();
-        std::thread::spawn(move || {
-            for line in stderr.lines().map_while(Result::ok) {
-                let mut log = lines.lock().expect("log");
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
+        // A test that read the log before may have taken it.
+        if let Some(stderr) = child.stderr.take() {
+            let lines = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    let mut log = lines.lock().expect("log");
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            });
+        }
         let address = first
             .split("http://")
             .nth(1)
@@ -99,6 +116,18 @@ impl Collector {
     /// What it has logged so far.
     pub fn log(&self) -> String {
         self.log.lock().expect("log").clone()
+    }
+
+    /// What it has logged, waiting until `needle` is in it (up to 5 s).
+    pub fn log_containing(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let log = self.log();
+            if log.contains(needle) || Instant::now() > deadline {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// A new connection with reads and writes bounded, so a collector that stops answering
