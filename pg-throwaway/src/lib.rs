@@ -68,6 +68,30 @@ impl Server {
         fresh_database_at(self.port)
     }
 
+    /// The command line (program first) that [`Server::pause`] runs, for another process to run.
+    pub fn pause_command(&self) -> Vec<String> {
+        let data = self.data().to_string_lossy().into_owned();
+        self.command_line("pg_ctl", &["-D", &data, "-m", "fast", "-w", "stop"])
+    }
+
+    /// The command line (program first) that starts the server again after a pause, for
+    /// another process to run.
+    pub fn resume_command(&self) -> Vec<String> {
+        let data = self.data().to_string_lossy().into_owned();
+        let log = self.dir.join("server.log").to_string_lossy().into_owned();
+        self.command_line("pg_ctl", &["-D", &data, "-l", &log, "-w", "-t", "60", "start"])
+    }
+
+    fn command_line(&self, program: &str, args: &[&str]) -> Vec<String> {
+        let mut line = Vec::new();
+        if let Some(user) = self.run_as {
+            line.extend(["runuser".to_owned(), "-u".to_owned(), user.to_owned(), "--".to_owned()]);
+        }
+        line.push(self.bin.join(program).to_string_lossy().into_owned());
+        line.extend(args.iter().map(|a| (*a).to_owned()));
+        line
+    }
+
     /// Stops the server as a restart would (`pg_ctl stop -m fast`: connections are closed,
     /// committed data stays); [`Server::resume`] starts it again on the same port.
     pub fn pause(&self) -> Result<(), String> {

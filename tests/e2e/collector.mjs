@@ -12,11 +12,13 @@ export const TOKEN = "e2e-owner-token-0123456789abcdef0123456";
 const binary = process.env.PLATINUM_COLLECTOR || join(root, "target", "debug", "platinum-collector");
 
 /**
- * Starts the collector with its database in `dir` (a free port unless `listen` says which);
+ * Starts the collector with its database in `dir` (or the one `--database-url` in `extraArgs` names) (a free port unless `listen` says which);
  * resolves with its base URL, the child process and `stop()`.
  */
 export function startCollector(dir, extraArgs = [], listen = "127.0.0.1:0") {
-  const child = spawn(binary, ["--listen", listen, "--db", join(dir, "platinum.db"), ...extraArgs], {
+  // A collector given another database (`--database-url`) keeps nothing in `dir`.
+  const database = extraArgs.includes("--database-url") ? [] : ["--db", join(dir, "platinum.db")];
+  const child = spawn(binary, ["--listen", listen, ...database, ...extraArgs], {
     env: { ...process.env, PLATINUM_ADMIN_TOKEN: TOKEN },
     stdio: ["ignore", "pipe", "pipe"],
   });

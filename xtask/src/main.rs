@@ -107,10 +107,16 @@ fn test(root: &Path) -> Result {
     run_cmd(cargo().current_dir(root).args(["build", "--package", "platinum-collector"]))?;
     let e2e = root.join("tests/e2e");
     tools::npm_ci(&e2e)?;
+    // outage.test.mjs restarts this server under a collector.
+    let postgres = pg_throwaway::Server::start()?;
+    let json = |line: Vec<String>| format!("[{}]", line.iter().map(|part| format!("{part:?}")).collect::<Vec<_>>().join(","));
     run_cmd(
         Command::new("node")
             .current_dir(&e2e)
             .env("PLATINUM_COLLECTOR", root.join("target/debug/platinum-collector"))
+            .env("PLATINUM_TEST_POSTGRES_PORT", postgres.port().to_string())
+            .env("PLATINUM_TEST_POSTGRES_STOP", json(postgres.pause_command()))
+            .env("PLATINUM_TEST_POSTGRES_START", json(postgres.resume_command()))
             .args(["--test", "--test-concurrency=1", "--test-reporter=spec"]),
     )
 }
