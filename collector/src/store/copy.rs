@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use sqlx::{PgPool, QueryBuilder, SqlitePool};
+use sqlx::query_builder::Separated;
+use sqlx::{PgPool, Postgres, QueryBuilder, SqlitePool};
 
 /// Rows read and written at a time; far below PostgreSQL's 65,535 parameters per statement.
 const CHUNK: i64 = 500;
@@ -235,94 +236,96 @@ async fn copy_feedback(source: &SqlitePool, target: &PgPool) -> Result<(&'static
     Ok(("feedback", read, written))
 }
 
-async fn copy_replies(source: &SqlitePool, target: &PgPool) -> Result<(&'static str, u64, u64), CopyError> {
+/// One table copied in chunks by its number: `select` reads rows after `$1` (at most `$2`),
+/// `insert` starts the statement `push` completes with one row's values, and `check` reads
+/// back `(number, identity)` for the numbers in `$1`, which must be each row's `identity`.
+struct Table<R> {
+    name: &'static str,
+    select: &'static str,
+    insert: &'static str,
+    check: &'static str,
+    number: fn(&R) -> i64,
+    identity: fn(&R) -> String,
+    push: fn(&mut Separated<'_, 'static, Postgres, &'static str>, &R),
+}
+
+async fn copy_table<R>(source: &SqlitePool, target: &PgPool, table: Table<R>) -> Result<(&'static str, u64, u64), CopyError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
     let (mut read, mut written, mut after) = (0, 0, 0i64);
     loop {
-        let rows: Vec<ReplyRow> =
-            sqlx::query_as("SELECT id, feedback_id, body, message_id, created_at FROM reply WHERE id > $1 ORDER BY id LIMIT $2")
-                .bind(after)
-                .bind(CHUNK)
-                .fetch_all(source)
-                .await?;
+        let rows: Vec<R> = sqlx::query_as(table.select).bind(after).bind(CHUNK).fetch_all(source).await?;
         let Some(last) = rows.last() else { break };
-        after = last.id;
+        after = (table.number)(last);
         read += rows.len() as u64;
-        let mut insert = QueryBuilder::new("INSERT INTO reply (id, feedback_id, body, message_id, created_at) ");
-        insert.push_values(&rows, |mut b, r| {
-            b.push_bind(r.id).push_bind(&r.feedback_id).push_bind(&r.body).push_bind(&r.message_id).push_bind(r.created_at);
-        });
+        let mut insert = QueryBuilder::<Postgres>::new(table.insert);
+        insert.push_values(&rows, |mut b, r| (table.push)(&mut b, r));
         insert.push(" ON CONFLICT DO NOTHING");
         written += insert.build().execute(target).await?.rows_affected();
-        let keys = rows.iter().map(|r| (r.id, r.message_id.clone())).collect();
-        check_same(target, "reply", "SELECT id, message_id FROM reply WHERE id = ANY($1)", keys).await?;
+        let expected = rows.iter().map(|r| ((table.number)(r), (table.identity)(r))).collect();
+        check_same(target, table.name, table.check, expected).await?;
     }
-    Ok(("reply", read, written))
+    Ok((table.name, read, written))
+}
+
+async fn copy_replies(source: &SqlitePool, target: &PgPool) -> Result<(&'static str, u64, u64), CopyError> {
+    copy_table(source, target, Table::<ReplyRow> {
+        name: "reply",
+        select: "SELECT id, feedback_id, body, message_id, created_at FROM reply WHERE id > $1 ORDER BY id LIMIT $2",
+        insert: "INSERT INTO reply (id, feedback_id, body, message_id, created_at) ",
+        check: "SELECT id, message_id FROM reply WHERE id = ANY($1)",
+        number: |r| r.id,
+        identity: |r| r.message_id.clone(),
+        push: |b, r| {
+            b.push_bind(r.id).push_bind(r.feedback_id.clone()).push_bind(r.body.clone()).push_bind(r.message_id.clone()).push_bind(r.created_at);
+        },
+    })
+    .await
 }
 
 async fn copy_digests(source: &SqlitePool, target: &PgPool) -> Result<(&'static str, u64, u64), CopyError> {
-    let (mut read, mut written, mut after) = (0, 0, 0i64);
-    loop {
-        let rows: Vec<DigestRow> =
-            sqlx::query_as("SELECT id, period_start, period_end, body, created_at FROM digest WHERE id > $1 ORDER BY id LIMIT $2")
-                .bind(after)
-                .bind(CHUNK)
-                .fetch_all(source)
-                .await?;
-        let Some(last) = rows.last() else { break };
-        after = last.id;
-        read += rows.len() as u64;
-        let mut insert = QueryBuilder::new("INSERT INTO digest (id, period_start, period_end, body, created_at) ");
-        insert.push_values(&rows, |mut b, r| {
-            b.push_bind(r.id).push_bind(r.period_start).push_bind(r.period_end).push_bind(&r.body).push_bind(r.created_at);
-        });
-        insert.push(" ON CONFLICT DO NOTHING");
-        written += insert.build().execute(target).await?.rows_affected();
-        let keys = rows.iter().map(|r| (r.id, r.period_end.to_string())).collect();
-        check_same(target, "digest", "SELECT id, period_end::text FROM digest WHERE id = ANY($1)", keys).await?;
-    }
-    Ok(("digest", read, written))
+    copy_table(source, target, Table::<DigestRow> {
+        name: "digest",
+        select: "SELECT id, period_start, period_end, body, created_at FROM digest WHERE id > $1 ORDER BY id LIMIT $2",
+        insert: "INSERT INTO digest (id, period_start, period_end, body, created_at) ",
+        check: "SELECT id, period_end::text FROM digest WHERE id = ANY($1)",
+        number: |r| r.id,
+        identity: |r| r.period_end.to_string(),
+        push: |b, r| {
+            b.push_bind(r.id).push_bind(r.period_start).push_bind(r.period_end).push_bind(r.body.clone()).push_bind(r.created_at);
+        },
+    })
+    .await
 }
 
 async fn copy_notifications(source: &SqlitePool, target: &PgPool) -> Result<(&'static str, u64, u64), CopyError> {
-    let (mut read, mut written, mut after) = (0, 0, 0i64);
-    loop {
-        let rows: Vec<NotificationRow> = sqlx::query_as(
-            "SELECT id, kind, channel, feedback_id, feedback_seq, reply_id, digest_id, status, attempts, created_at, next_try_at, \
-             sent_at, last_error FROM notification WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(CHUNK)
-        .fetch_all(source)
-        .await?;
-        let Some(last) = rows.last() else { break };
-        after = last.id;
-        read += rows.len() as u64;
-        let mut insert = QueryBuilder::new(
-            "INSERT INTO notification (id, kind, channel, feedback_id, feedback_seq, reply_id, digest_id, status, attempts, \
-             created_at, next_try_at, sent_at, last_error) ",
-        );
-        insert.push_values(&rows, |mut b, r| {
+    copy_table(source, target, Table::<NotificationRow> {
+        name: "notification",
+        select: "SELECT id, kind, channel, feedback_id, feedback_seq, reply_id, digest_id, status, attempts, created_at, next_try_at, \
+                 sent_at, last_error FROM notification WHERE id > $1 ORDER BY id LIMIT $2",
+        insert: "INSERT INTO notification (id, kind, channel, feedback_id, feedback_seq, reply_id, digest_id, status, attempts, \
+                 created_at, next_try_at, sent_at, last_error) ",
+        check: "SELECT id, kind || ' ' || channel || ' ' || created_at::text FROM notification WHERE id = ANY($1)",
+        number: |r| r.id,
+        identity: |r| format!("{} {} {}", r.kind, r.channel, r.created_at),
+        push: |b, r| {
             b.push_bind(r.id)
-                .push_bind(&r.kind)
-                .push_bind(&r.channel)
-                .push_bind(&r.feedback_id)
+                .push_bind(r.kind.clone())
+                .push_bind(r.channel.clone())
+                .push_bind(r.feedback_id.clone())
                 .push_bind(r.feedback_seq)
                 .push_bind(r.reply_id)
                 .push_bind(r.digest_id)
-                .push_bind(&r.status)
+                .push_bind(r.status.clone())
                 .push_bind(r.attempts)
                 .push_bind(r.created_at)
                 .push_bind(r.next_try_at)
                 .push_bind(r.sent_at)
-                .push_bind(&r.last_error);
-        });
-        insert.push(" ON CONFLICT DO NOTHING");
-        written += insert.build().execute(target).await?.rows_affected();
-        let keys = rows.iter().map(|r| (r.id, format!("{} {} {}", r.kind, r.channel, r.created_at))).collect();
-        let query = "SELECT id, kind || ' ' || channel || ' ' || created_at::text FROM notification WHERE id = ANY($1)";
-        check_same(target, "notification", query, keys).await?;
-    }
-    Ok(("notification", read, written))
+                .push_bind(r.last_error.clone());
+        },
+    })
+    .await
 }
 
 /// Fails unless `query` (`(number, identity)` rows for the numbers bound as `$1`) finds each
