@@ -130,7 +130,7 @@ pub async fn sqlite_to_postgres(from: &Path, to: &str) -> Result<Copied, CopyErr
     }
     let (source, writer, _) = super::sqlite::open(from).await?;
     drop(writer);
-    let (target, _writer) = super::postgres::open(to).await?;
+    let (target, _writer) = super::postgres::open(to, 1).await?;
     let mut copied = Copied::default();
     copied.tables.push(copy_feedback(&source, &target).await?);
     copied.tables.push(copy_replies(&source, &target).await?);

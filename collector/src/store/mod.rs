@@ -186,6 +186,14 @@ impl From<Failure> for WriteError {
 type Reply = oneshot::Sender<Result<Stored, Failure>>;
 type DeliveryRound = (Vec<(i64, DeliveryRecord)>, i64, oneshot::Sender<Result<(), Failure>>);
 
+/// The writers' queue, shared when there are several.
+type Queue = Arc<tokio::sync::Mutex<mpsc::Receiver<Write>>>;
+
+/// Writer tasks on PostgreSQL: while one waits for its commit to be flushed, the next batch is
+/// already being written by the other. Each takes the ids' locks in order, so they never
+/// deadlock; a response in both their batches waits for the first to commit and is then a repeat.
+const POSTGRES_WRITERS: usize = 2;
+
 /// What the writer task is asked to write.
 enum Write {
     /// A new response; answered with whether it was new.
@@ -228,13 +236,15 @@ pub struct Store {
 
 /// The writer task; await [`Writer::finish`] after the last [`Store`] clone is dropped so queued
 /// rows are committed before the process exits.
-pub struct Writer(JoinHandle<()>);
+pub struct Writer(Vec<JoinHandle<()>>);
 
 impl Writer {
-    /// Waits until every queued row has been written and the connection closed.
+    /// Waits until every queued row has been written and the connections closed.
     pub async fn finish(self) {
-        if let Err(e) = self.0.await {
-            tracing::error!(error = %e, "database writer ended abnormally");
+        for task in self.0 {
+            if let Err(e) = task.await {
+                tracing::error!(error = %e, "database writer ended abnormally");
+            }
         }
     }
 }
@@ -251,22 +261,25 @@ impl Store {
     /// reached: the caller decides whether to try again ([`is_unavailable`]).
     pub async fn open_with(database: &Database, plan: AlertPlan) -> Result<(Self, Writer), sqlx::Error> {
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+        let queue: Queue = Arc::new(tokio::sync::Mutex::new(rx));
         let stored = Arc::new(AtomicU64::new(0));
         let unhappiness = plan.unhappiness;
-        let (reads, sqlite, writer) = match database {
+        let (reads, sqlite, writers) = match database {
             Database::Sqlite(path) => {
                 let (reads, writer, options) = sqlite::open(path).await?;
-                let writer = tokio::spawn(sqlite::sql::write_loop(writer, rx, plan, Arc::clone(&stored)));
-                (Reads::Sqlite(reads), Some(Arc::new(options)), writer)
+                let writer = tokio::spawn(sqlite::sql::write_loop(writer, queue, plan, Arc::clone(&stored)));
+                (Reads::Sqlite(reads), Some(Arc::new(options)), vec![writer])
             }
             Database::Postgres(url) => {
-                let (reads, writer) = postgres::open(url).await?;
-                let writer = tokio::spawn(postgres::sql::write_loop(writer, rx, plan, Arc::clone(&stored)));
-                (Reads::Postgres(reads), None, writer)
+                let (reads, writer) = postgres::open(url, POSTGRES_WRITERS).await?;
+                let writers = (0..POSTGRES_WRITERS)
+                    .map(|_| tokio::spawn(postgres::sql::write_loop(writer.clone(), Arc::clone(&queue), plan.clone(), Arc::clone(&stored))))
+                    .collect();
+                (Reads::Postgres(reads), None, writers)
             }
         };
         let claim_lease = i64::try_from(DEFAULT_CLAIM_LEASE.as_secs()).unwrap_or(i64::MAX);
-        Ok((Self { reads, writer: tx, stored, unhappiness, claim_lease, sqlite }, Writer(writer)))
+        Ok((Self { reads, writer: tx, stored, unhappiness, claim_lease, sqlite }, Writer(writers)))
     }
 
     /// The same store, holding a notification it is sending for `lease` before another collector

@@ -25,8 +25,9 @@ pub(super) mod sql;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Connects to `url`, migrates the database (once, however many collectors start together:
-/// the migrator holds an advisory lock) and returns the read pool and the writer's pool.
-pub(super) async fn open(url: &str) -> Result<(PgPool, PgPool), sqlx::Error> {
+/// the migrator holds an advisory lock) and returns the read pool and the pool of `writers`
+/// writer tasks.
+pub(super) async fn open(url: &str, writers: usize) -> Result<(PgPool, PgPool), sqlx::Error> {
     let options = PgConnectOptions::from_str(url)?.application_name("platinum-collector");
     // One plain connection first: a pool would retry until its timeout and then report only
     // that it timed out, where this says why (refused, wrong password, no such database).
@@ -39,7 +40,8 @@ pub(super) async fn open(url: &str) -> Result<(PgPool, PgPool), sqlx::Error> {
         .connect_with(options.clone())
         .await?;
     sqlx::migrate!("./migrations/postgres").run(&reads).await?;
-    let writer = PgPoolOptions::new().max_connections(1).acquire_timeout(ACQUIRE_TIMEOUT).connect_lazy_with(options);
+    let writers = u32::try_from(writers).unwrap_or(1);
+    let writer = PgPoolOptions::new().max_connections(writers).acquire_timeout(ACQUIRE_TIMEOUT).connect_lazy_with(options);
     Ok((reads, writer))
 }
 
@@ -48,6 +50,7 @@ async fn begin(pool: &mut PgPool) -> Result<Transaction<'static, Db>, sqlx::Erro
 }
 
 async fn close(pool: PgPool) {
+    // The other writer may still be committing: closing waits for its connection to come back.
     pool.close().await;
 }
 

@@ -11,14 +11,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::{Database, Pool, QueryBuilder, Row, Transaction};
-use tokio::sync::mpsc;
 
 use super::{Db, WriteTarget};
 use crate::filter::{FeedbackFilter, SpamFilter};
 use crate::rating::{FIVE_POINT_SQL, Unhappiness};
 use crate::store::{
     AlertPlan, COLUMNS, DayPoint, DeliveryRecord, DeliveryRound, Failure, MAX_BATCH, MAX_CHUNK, MAX_CONFLICT_RETRIES, MAX_IDS, Metadata,
-    NOTIFICATION_COLUMNS, NewFeedback, NotificationRow, ReplyRow, SessionRow, Stored, StoredFeedback, Summary, Tally, Write, chunk_size,
+    NOTIFICATION_COLUMNS, NewFeedback, NotificationRow, Queue, ReplyRow, SessionRow, Stored, StoredFeedback, Summary, Tally, Write, chunk_size,
 };
 
 type Conn = <Db as Database>::Connection;
@@ -568,11 +567,12 @@ fn insert_rows<'a>(rows: &[&'a NewFeedback]) -> QueryBuilder<'a, Db> {
 
 /// Writes whatever has queued up, a transaction per batch, answering each writer after the
 /// commit, until every store handle is dropped.
-pub async fn write_loop(mut target: WriteTarget, mut queue: mpsc::Receiver<Write>, plan: AlertPlan, counted: Arc<AtomicU64>) {
+pub async fn write_loop(mut target: WriteTarget, queue: Queue, plan: AlertPlan, counted: Arc<AtomicU64>) {
     let mut writes = Vec::with_capacity(MAX_BATCH);
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut deliveries = Vec::new();
-    while queue.recv_many(&mut writes, MAX_BATCH).await > 0 {
+    // With several writers on one queue, one waits for rows while another writes its batch.
+    while queue.lock().await.recv_many(&mut writes, MAX_BATCH).await > 0 {
         for write in writes.drain(..) {
             match write {
                 Write::Feedback(row, reply) => batch.push((*row, reply)),
