@@ -17,6 +17,8 @@ type WriteTarget = PgPool;
 /// The position of a text in another, 0 when it is not there.
 const FIND: &str = "strpos";
 
+// The same queries compiled for this database: the point of `sql.rs`.
+#[allow(clippy::duplicate_mod)]
 #[path = "sql.rs"]
 pub(super) mod sql;
 

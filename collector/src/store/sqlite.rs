@@ -16,6 +16,8 @@ type WriteTarget = SqliteConnection;
 /// SQLite's name for `strpos`: the position of a text in another, 0 when it is not there.
 const FIND: &str = "instr";
 
+// The same queries compiled for this database: the point of `sql.rs`.
+#[allow(clippy::duplicate_mod)]
 #[path = "sql.rs"]
 pub(super) mod sql;
 
