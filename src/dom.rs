@@ -160,6 +160,7 @@ fn context(window: &Window, document: &Document, honeypot: &HtmlInputElement) ->
 }
 
 /// One element of the widget's fixed structure.
+#[derive(Clone, Copy)]
 struct Node {
     /// Index of the parent in [`NODES`]; `ROOT` is the shadow root.
     parent: usize,
@@ -305,11 +306,12 @@ const VIEWPORT_KINDS: &[&str] = &["resize", "scroll"];
 #[cfg(feature = "dialog")]
 const SWIPE_PX: f64 = 80.0;
 
-/// How many of [`NODES`] this build makes: the launcher build stops after the launcher.
+/// The part of [`NODES`] this build makes: the launcher build stops after the launcher. A copy
+/// of those two rather than a slice of the array, which would ship the whole dialog's structure.
 #[cfg(feature = "dialog")]
-const BUILT: usize = NODES.len();
+const BUILT: &[Node] = &NODES;
 #[cfg(not(feature = "dialog"))]
-const BUILT: usize = LAUNCHER + 1;
+const BUILT: &[Node] = &[NODES[0], NODES[LAUNCHER]];
 
 /// One listener on `target` for every one of its `kinds` (on the shadow root, delegated by
 /// target id); dropping it takes it off again. One closure for all kinds keeps the wasm smaller
@@ -357,7 +359,7 @@ impl View {
         root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
 
         let mut els: Vec<Element> = Vec::with_capacity(NODES.len() + 20);
-        for node in &NODES[..BUILT] {
+        for node in BUILT {
             let parent: &web_sys::Node = if node.parent == ROOT { &root } else { &els[node.parent] };
             let el = create(&document, parent, node.tag, node.class, node.attrs)?;
             els.push(el);

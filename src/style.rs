@@ -6,9 +6,18 @@
 use crate::config::{Config, Theme};
 use crate::text::join;
 
-/// Colours that meet WCAG AA (4.5:1 for text) on their background.
+/// Colours that meet WCAG AA (4.5:1 for text) on their background. Only the dialog uses them:
+/// the launcher is drawn in the accent and its text colour, so its build ships none.
+#[cfg(feature = "dialog")]
 const LIGHT: &str = "--bg:#ffffff;--fg:#111827;--muted:#4b5563;--line:#6b7280;--field:#ffffff;--err:#b91c1c;--star:#b45309;";
+#[cfg(feature = "dialog")]
 const DARK: &str = "--bg:#1f2937;--fg:#f9fafb;--muted:#d1d5db;--line:#9ca3af;--field:#111827;--err:#fca5a5;--star:#fbbf24;";
+#[cfg(not(feature = "dialog"))]
+const LIGHT: &str = "";
+#[cfg(not(feature = "dialog"))]
+const DARK: &str = "";
+/// The focus ring on dark backgrounds, the launcher's too: the accent may not show on them.
+const DARK_FOCUS: &str = "--focus:#93c5fd";
 
 /// What the launcher needs: every page with the widget downloads it.
 const LAUNCHER: &str = "
@@ -16,13 +25,11 @@ const LAUNCHER: &str = "
 *,*::before,*::after{box-sizing:border-box}
 [hidden]{display:none!important}
 .w{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg)}
-button,input,textarea{font:inherit;color:inherit;margin:0}
-.launcher{position:fixed;display:inline-flex;align-items:center;gap:6px;padding:10px 16px;border:0;border-radius:999px;background:var(--accent);color:var(--on-accent);font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}
-:focus{outline:none}
-:focus-visible,.scale input:focus-visible+label{outline:3px solid var(--focus);outline-offset:2px}
-@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
+button{font:inherit;color:inherit;margin:0}
 [popover]{inset:auto;margin:0;overflow:visible}
-.launcher{margin:env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left)}
+.launcher{position:fixed;display:inline-flex;align-items:center;gap:6px;padding:10px 16px;border:0;border-radius:999px;background:var(--accent);color:var(--on-accent);font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);margin:env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left)}
+:focus{outline:none}
+:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
 @media (pointer:coarse),(max-width:480px){.launcher{min-block-size:44px;min-inline-size:44px}}
 @media (forced-colors:active){.launcher{border:2px solid ButtonText}:focus-visible{outline-color:Highlight}}
 @media (prefers-reduced-transparency:reduce){.launcher{box-shadow:none}}
@@ -31,6 +38,9 @@ button,input,textarea{font:inherit;color:inherit;margin:0}
 /// The dialog's look, shipped with the dialog's code, fetched when a visitor opens it.
 #[cfg(feature = "dialog")]
 const DIALOG: &str = "
+input,textarea{font:inherit;color:inherit;margin:0}
+.scale input:focus-visible+label{outline:3px solid var(--focus);outline-offset:2px}
+@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
 .dialog{position:fixed;width:min(380px,calc(100vw - 32px));max-height:calc(100vh - 100px);overflow:auto;padding:18px;border-radius:12px;background:var(--bg);color:var(--fg);border:1px solid var(--line);box-shadow:0 12px 40px rgba(0,0,0,.3);animation:rise .16s ease-out}
 @keyframes rise{from{opacity:0;transform:translateY(8px)}to{opacity:1;transform:none}}
 .head{display:flex;align-items:flex-start;justify-content:space-between;gap:8px;margin:0 0 12px}
@@ -97,9 +107,11 @@ pub fn stylesheet(config: &Config) -> String {
     let (vertical, horizontal) = config.position.sides(config.lang.rtl());
     let (light, dark, dark_alone) = match config.theme {
         Theme::Light => (LIGHT, "", ""),
-        Theme::Dark => ("", DARK, "--focus:#93c5fd"),
+        Theme::Dark => ("", DARK, DARK_FOCUS),
         Theme::Auto => (LIGHT, "", ""),
     };
+    // Dark colours for visitors whose system prefers them, when the theme is `auto`.
+    let auto_dark = if config.theme == Theme::Auto { join(&["@media (prefers-color-scheme:dark){.w{", DARK, DARK_FOCUS, "}}"]) } else { String::new() };
     join(&[
         LAUNCHER,
         #[cfg(feature = "dialog")]
@@ -110,7 +122,7 @@ pub fn stylesheet(config: &Config) -> String {
         &vars,
         dark_alone,
         "}",
-        if config.theme == Theme::Auto { AUTO_DARK } else { "" },
+        &auto_dark,
         ".launcher{",
         vertical,
         ":16px;",
@@ -121,8 +133,6 @@ pub fn stylesheet(config: &Config) -> String {
     ])
 }
 
-/// Dark colours for visitors whose system prefers them, when the theme is `auto`.
-const AUTO_DARK: &str = "@media (prefers-color-scheme:dark){.w{--bg:#1f2937;--fg:#f9fafb;--muted:#d1d5db;--line:#9ca3af;--field:#111827;--err:#fca5a5;--star:#fbbf24;--focus:#93c5fd}}";
 
 #[cfg(test)]
 mod tests {
@@ -171,7 +181,10 @@ mod tests {
 
     #[test]
     fn auto_dark_matches_the_dark_theme() {
-        assert!(AUTO_DARK.contains(DARK), "the two dark palettes must not drift apart");
+        let auto = stylesheet(&config(&[]));
+        let dark = stylesheet(&config(&[("theme", "dark")]));
+        assert!(auto.contains(&join(&["@media (prefers-color-scheme:dark){.w{", DARK, "--focus:#93c5fd}}"])), "{auto}");
+        assert!(dark.contains(DARK) && dark.contains("--focus:#93c5fd}"), "{dark}");
     }
 
     #[test]
