@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Receives Platinum feedback, stores it in SQLite, serves the widget and shows the owner what
+/// Receives Platinum feedback, stores it in SQLite or PostgreSQL, serves the widget and shows the owner what
 /// visitors said.
 ///
 /// At start-up it prints the demo page URL, the dashboard URL and where the admin token comes from.

@@ -1,4 +1,4 @@
-//! The Platinum collector: receives feedback from the widget, stores it durably in SQLite, serves
+//! The Platinum collector: receives feedback from the widget, stores it durably in SQLite or PostgreSQL, serves
 //! the widget and the demo page, and shows the owner what visitors said.
 //!
 //! [`app`] builds the whole router from an [`AppState`]; `main.rs` only reads the configuration,

@@ -571,10 +571,11 @@ mod tests {
     }
 }
 
-/// The router requests reach while the collector starts: every request is answered `503` with
-/// `Retry-After` (and `/healthz`, `/readyz` say why) until [`Gate::open`] puts the collector's
-/// router behind it. The port answers from the first moment, so a load balancer sees an instance
-/// that is starting, not one that is down, and a widget keeps its response and sends it again.
+/// The router requests reach while the collector starts: until [`Gate::open`] puts the
+/// collector's router behind it, the widget's files and the demo page are served (they need no
+/// database, so pages can load the widget and keep what visitors send), and everything else is
+/// answered `503` with `Retry-After` (`/healthz` and `/readyz` say why). The port answers from
+/// the first moment, so a load balancer sees an instance that is starting, not one that is down.
 #[derive(Clone, Default)]
 pub struct Gate(Arc<std::sync::OnceLock<Router>>);
 
@@ -587,12 +588,18 @@ impl Gate {
     /// The router to serve: [`Gate::open`]'s once it has been given, the waiting answers before.
     pub fn router(&self) -> Router {
         let gate = Arc::clone(&self.0);
+        let waiting: Router = crate::widget::router().fallback(|uri: axum::http::Uri| async move { starting(uri.path()) }).layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                axum::http::HeaderValue::from_static("nosniff"),
+            ),
+        );
         Router::new().fallback_service(tower::service_fn(move |request: Request<axum::body::Body>| {
-            let gate = Arc::clone(&gate);
+            let (gate, waiting) = (Arc::clone(&gate), waiting.clone());
             async move {
                 match gate.get() {
                     Some(router) => router.clone().oneshot(request).await,
-                    None => Ok(starting(request.uri().path())),
+                    None => waiting.oneshot(request).await,
                 }
             }
         }))

@@ -33,7 +33,7 @@ static DEMO_PAGE: &str = include_str!("../../www/index.html");
 static DEMO_CSS: &str = include_str!("../../www/demo.css");
 
 /// `/` (the demo page and its stylesheet) and `/widget/{file}`.
-pub fn router() -> Router<AppState> {
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new().route("/", get(demo_page)).route("/demo.css", get(demo_css)).route("/widget/{file}", get(widget_file))
 }
 

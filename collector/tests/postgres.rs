@@ -283,13 +283,13 @@ fn an_unreachable_database_at_start_up_is_waited_for() {
             lines.lock().expect("log").push_str(&line);
         }
     });
-    let readyz = || {
+    let get = |path: &str| {
         let mut stream = std::net::TcpStream::connect(&listen).ok()?;
-        exchange(&mut stream, &format!("GET /readyz HTTP/1.1\r\nHost: {listen}\r\n\r\n"))
+        exchange(&mut stream, &format!("GET {path} HTTP/1.1\r\nHost: {listen}\r\n\r\n"))
     };
     let deadline = Instant::now() + Duration::from_secs(20);
     let starting = loop {
-        if let Some(answer) = readyz() {
+        if let Some(answer) = get("/readyz") {
             break answer;
         }
         assert!(Instant::now() < deadline, "the collector never listened");
@@ -297,6 +297,13 @@ fn an_unreachable_database_at_start_up_is_waited_for() {
     };
     assert_eq!(starting.0, 503, "not ready before the database answers");
     assert!(starting.1.contains("starting"), "{}", starting.1);
+    // Posts wait; the widget's files are served (404 when dist/ was not built before the tests).
+    assert!(get("/widget/feedback.js").is_some_and(|(status, _)| status == 200 || status == 404), "the loader is served while starting");
+    let mut stream = std::net::TcpStream::connect(&listen).expect("connect");
+    let post = format!(
+        "POST /api/feedback HTTP/1.1\r\nHost: {listen}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}"
+    );
+    assert_eq!(exchange(&mut stream, &post).map(|(status, _)| status), Some(503));
     // It says so in its log, naming the database, and keeps trying.
     let deadline = Instant::now() + Duration::from_secs(20);
     while !log.lock().expect("log").contains("cannot reach the database yet; trying again") {
