@@ -1,15 +1,11 @@
 // What a screen reader is given: the browser's accessibility tree (Chromium's, over CDP) for the
 // open dialog, its error states and the thank-you.
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startSite, pageWith, closeAllSites } from "./server.mjs";
-import { launch } from "./browser.mjs";
+import { startSite, pageWith } from "./server.mjs";
+import { browserPerFile } from "./collector.mjs";
 
-let browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); await closeAllSites(); });
-const pending = [];
-afterEach(async () => { while (pending.length) await pending.pop()().catch(() => {}); });
+const run = browserPerFile();
 
 /** The open dialog on a page whose endpoint answers each POST with the next of `answers` (then 201). */
 async function openDialog(attrs = 'data-endpoint="/feedback" data-ask-email="true"', answers = [], head = "") {
@@ -18,8 +14,8 @@ async function openDialog(attrs = 'data-endpoint="/feedback" data-ask-email="tru
     pages: { "/": { html: pageWith(attrs, { head }) } },
     answer: () => (queue.length ? queue.shift() : { status: 201 }),
   });
-  const context = await browser.newContext();
-  pending.push(() => site.close(), () => context.close());
+  const context = await run.browser.newContext();
+  run.cleanup(() => site.close(), () => context.close());
   const page = await context.newPage();
   await page.goto(site.origin + "/");
   await page.locator("#pt-launcher").click();

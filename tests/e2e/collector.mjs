@@ -1,10 +1,10 @@
 // Running the real collector for end-to-end tests: a fresh process on a loopback port, and its
 // owner's JSON API.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { before, after } from "node:test";
+import { before, after, afterEach } from "node:test";
 import { launch } from "./browser.mjs";
 import { root, closeAllSites } from "./server.mjs";
 
@@ -65,6 +65,38 @@ export function collectorPerFile() {
   after(async () => {
     await run.browser?.close();
     await run.collector?.stop();
+    await closeAllSites();
+    rmSync(run.dir, { recursive: true, force: true });
+  });
+  return run;
+}
+
+/**
+ * For a test file whose tests each start what they need: one browser and one temporary folder
+ * for the file. `run.cleanup(...stops)` queues functions that stop what a test started; they run
+ * after that test even when it fails half way, so the run ends instead of hanging.
+ * `run.freshDir()` makes a new empty folder inside the file's one (for a collector's database).
+ */
+export function browserPerFile() {
+  const pending = [];
+  let folders = 0;
+  const run = {
+    cleanup: (...stops) => pending.push(...stops),
+    freshDir: () => {
+      const own = join(run.dir, String(++folders));
+      mkdirSync(own);
+      return own;
+    },
+  };
+  before(async () => {
+    run.dir = mkdtempSync(join(tmpdir(), "platinum-e2e-"));
+    run.browser = await launch();
+  });
+  afterEach(async () => {
+    while (pending.length) await pending.pop()().catch(() => {});
+  });
+  after(async () => {
+    await run.browser?.close();
     await closeAllSites();
     rmSync(run.dir, { recursive: true, force: true });
   });

@@ -1,29 +1,13 @@
 // The owner's controls, seen from both ends: every rating scale by keyboard and by pointer
 // against the real collector and its dashboard, the follow-up question, identify and metadata,
 // drafts kept across page loads, and the Platinum.on events.
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { launch, watchConsole } from "./browser.mjs";
-import { startCollector, TOKEN } from "./collector.mjs";
-import { startSite, pageWith, closeAllSites } from "./server.mjs";
+import { watchConsole } from "./browser.mjs";
+import { browserPerFile, startCollector, TOKEN } from "./collector.mjs";
+import { startSite, pageWith } from "./server.mjs";
 
-let dir, browser;
-let collectors = 0;
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "platinum-controls-"));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await closeAllSites();
-  rmSync(dir, { recursive: true, force: true });
-});
-// A test that fails half way still stops what it started, so the run ends instead of hanging.
-const pending = [];
-afterEach(async () => { while (pending.length) await pending.pop()().catch(() => {}); });
+const run = browserPerFile();
 
 /**
  * A site whose pages carry the tag (with `attrs`) posting to a fresh collector, which allows
@@ -32,10 +16,9 @@ afterEach(async () => { while (pending.length) await pending.pop()().catch(() =>
 async function shop(attrs = "", { pages = {} } = {}) {
   const served = {};
   const site = await startSite({ pages: served });
-  const own = join(dir, String(++collectors));
-  mkdirSync(own);
+  const own = run.freshDir();
   const collector = await startCollector(own, ["--allow-origin", site.origin]);
-  pending.push(() => collector.stop(), () => site.close());
+  run.cleanup(() => collector.stop(), () => site.close());
   const endpoint = `${collector.url}/api/feedback`;
   const tag = (more = attrs) => `data-endpoint="${endpoint}" ${more}`;
   served["/"] = { html: pageWith(tag()) };
@@ -45,8 +28,8 @@ async function shop(attrs = "", { pages = {} } = {}) {
 
 /** A visitor's browser on `url`: what it POSTs to the collector (parsed), and its console. */
 async function visitor(url, contextOptions = {}) {
-  const context = await browser.newContext(contextOptions);
-  pending.push(() => context.close());
+  const context = await run.browser.newContext(contextOptions);
+  run.cleanup(() => context.close());
   const page = await context.newPage();
   const posts = [];
   page.on("request", (r) => { if (r.method() === "POST" && r.url().endsWith("/api/feedback")) posts.push(JSON.parse(r.postData())); });
@@ -97,8 +80,8 @@ async function sendByPointer(page, { rating, comment }) {
 
 /** The owner, logged in to `collector`'s dashboard in a browser of their own. */
 async function owner(collector) {
-  const context = await browser.newContext();
-  pending.push(() => context.close());
+  const context = await run.browser.newContext();
+  run.cleanup(() => context.close());
   const page = await context.newPage();
   await page.goto(collector.url + "/dashboard");
   await page.locator('input[name="token"]').fill(TOKEN);

@@ -1,27 +1,12 @@
 // Where the widget shows: above a page's own modal dialog (the browser's top layer) and still
 // usable there, and as a bottom sheet on a phone, above its on-screen keyboard.
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { launch, watchConsole } from "./browser.mjs";
-import { startCollector, storedResponses } from "./collector.mjs";
-import { startSite, pageWith, closeAllSites } from "./server.mjs";
+import { watchConsole } from "./browser.mjs";
+import { browserPerFile, startCollector, storedResponses } from "./collector.mjs";
+import { startSite, pageWith } from "./server.mjs";
 
-let dir, browser;
-let collectors = 0;
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "platinum-placement-"));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await closeAllSites();
-  rmSync(dir, { recursive: true, force: true });
-});
-const pending = [];
-afterEach(async () => { while (pending.length) await pending.pop()().catch(() => {}); });
+const run = browserPerFile();
 
 // A page with its own full-screen modal, opened by its own button, over a huge z-index.
 const MODAL_PAGE = `
@@ -42,17 +27,16 @@ const MODAL_PAGE = `
 async function shop({ body = MODAL_PAGE, attrs = "", headers = {} } = {}) {
   const served = {};
   const site = await startSite({ pages: served });
-  const own = join(dir, String(++collectors));
-  mkdirSync(own);
+  const own = run.freshDir();
   const collector = await startCollector(own, ["--allow-origin", site.origin]);
-  pending.push(() => collector.stop(), () => site.close());
+  run.cleanup(() => collector.stop(), () => site.close());
   served["/"] = { html: pageWith(`data-endpoint="${collector.url}/api/feedback" ${attrs}`, { body }), headers };
   return { site, collector };
 }
 
 async function visit(url, contextOptions = {}) {
-  const context = await browser.newContext(contextOptions);
-  pending.push(() => context.close());
+  const context = await run.browser.newContext(contextOptions);
+  run.cleanup(() => context.close());
   const page = await context.newPage();
   const log = watchConsole(page);
   await page.goto(url);

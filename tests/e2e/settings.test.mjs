@@ -1,20 +1,17 @@
 // The visitor's own settings: Windows High Contrast (forced colours), zoom to 400% (a 320 CSS px
 // wide viewport), more contrast and less transparency.
-import { test, before, after, afterEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startSite, pageWith, closeAllSites } from "./server.mjs";
-import { launch, audit } from "./browser.mjs";
+import { startSite, pageWith } from "./server.mjs";
+import { browserPerFile } from "./collector.mjs";
+import { audit } from "./browser.mjs";
 
-let browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); await closeAllSites(); });
-const pending = [];
-afterEach(async () => { while (pending.length) await pending.pop()().catch(() => {}); });
+const run = browserPerFile();
 
 async function openWidget(attrs, contextOptions = {}, media = {}) {
   const site = await startSite({ pages: { "/": { html: pageWith(attrs) } } });
-  const context = await browser.newContext(contextOptions);
-  pending.push(() => site.close(), () => context.close());
+  const context = await run.browser.newContext(contextOptions);
+  run.cleanup(() => site.close(), () => context.close());
   const page = await context.newPage();
   await page.emulateMedia(media);
   await page.goto(site.origin + "/");

@@ -24,7 +24,3 @@ impl Backend {
     }
 }
 
-/// Whether the suite runs against PostgreSQL.
-pub fn on_postgres() -> bool {
-    backend().is_some()
-}
