@@ -8,9 +8,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { createServer as createNetServer } from "node:net";
 import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
-import { build as viteBuild } from "vite";
+import { build as viteBuild, createServer } from "vite";
 import react from "@vitejs/plugin-react";
 import { root, startSite, closeAllSites } from "./server.mjs";
 import { startCollector, storedResponses } from "./collector.mjs";
@@ -23,6 +24,17 @@ let collector;
 let browser;
 let endpoint;
 let data; // the collector's database folder
+let devPort; // where Vite's dev server listens
+
+/** A port nothing listens on at the moment. */
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createNetServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 before(async () => {
   // Inside tests/e2e, so the app's own imports (react) resolve to this folder's node_modules.
@@ -33,8 +45,10 @@ before(async () => {
   // The tarball has no dependencies: this works offline.
   execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", `./${tarball}`], { cwd: app });
   site = await startSite({ dir: app });
+  devPort = await freePort();
   data = mkdtempSync(join(tmpdir(), "platinum-e2e-"));
-  collector = await startCollector(data, ["--allow-origin", site.origin]);
+  // The owner lists the sites that may post, their dev server's among them.
+  collector = await startCollector(data, ["--allow-origin", `${site.origin},http://127.0.0.1:${devPort}`]);
   endpoint = `${collector.url}/api/feedback`;
   browser = await launch();
 });
@@ -56,13 +70,13 @@ function write(files) {
   }
 }
 
-/** Opens `path` of the site, sends a rating with `comment`, and checks the collector stored it. */
-async function sendFeedback(path, comment) {
+/** Opens `url`, sends a rating with `comment`, and checks the collector stored it. */
+async function sendFeedback(url, comment) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     const log = watchConsole(page);
-    await page.goto(site.origin + path);
+    await page.goto(url);
     await page.locator("#pt-launcher").click();
     await page.locator("#pt-dialog").waitFor();
     await page.locator('label[for="pt-r4"]').click();
@@ -89,7 +103,7 @@ test("a plain HTML page imports the package as an ES module, unbundled", async (
       init({ endpoint: ${JSON.stringify(endpoint)} });
     </script>`),
   });
-  await sendFeedback("/plain/", "sent from a plain ES module");
+  await sendFeedback(`${site.origin}/plain/`, "sent from a plain ES module");
 });
 
 test("esbuild bundles it; the wasm files are copied beside the bundle, as the README says", async () => {
@@ -104,39 +118,57 @@ test("esbuild bundles it; the wasm files are copied beside the bundle, as the RE
   await esbuild.build({ entryPoints: [join(app, "esbuild/src/main.js")], bundle: true, format: "esm", splitting: true, minify: true, outdir: out, logLevel: "warning" });
   for (const file of readdirSync(installed()).filter((f) => f.endsWith(".wasm"))) cpSync(join(installed(), file), join(out, file));
   console.log(`esbuild: ${Math.round(performance.now() - started)} ms`);
-  await sendFeedback("/esbuild/", "sent from an esbuild bundle");
+  await sendFeedback(`${site.origin}/esbuild/`, "sent from an esbuild bundle");
 });
 
+/** The README's React example: `init` in useEffect, which returns `destroy`. */
+const reactApp = (endpoint) => ({
+  "index.html": page(`<script type="module" src="/src/main.jsx"></script>`),
+  "src/main.jsx": `import { StrictMode, useEffect } from "react";
+    import { createRoot } from "react-dom/client";
+    import { init, destroy } from "platinum-feedback";
+    function Feedback() {
+      useEffect(() => {
+        init({ endpoint: ${JSON.stringify(endpoint)}, theme: "dark" });
+        return destroy;
+      }, []);
+      return null;
+    }
+    // StrictMode mounts, unmounts and mounts again: init, destroy, init.
+    createRoot(document.getElementById("root")).render(<StrictMode><Feedback /></StrictMode>);`,
+});
+
+/** `files` (path → text) under the app folder's `dir`. */
+const writeUnder = (dir, files) => write(Object.fromEntries(Object.entries(files).map(([path, text]) => [join(dir, path), text])));
+
 test("a React app built with Vite, as in the README: init in useEffect, destroy on unmount", async () => {
-  write({
-    "vite/index.html": page(`<script type="module" src="/src/main.jsx"></script>`),
-    "vite/src/main.jsx": `import { StrictMode, useEffect } from "react";
-      import { createRoot } from "react-dom/client";
-      import { init, destroy } from "platinum-feedback";
-      function Feedback() {
-        useEffect(() => {
-          init({ endpoint: ${JSON.stringify(endpoint)}, theme: "dark" });
-          return destroy;
-        }, []);
-        return null;
-      }
-      // StrictMode mounts, unmounts and mounts again: init, destroy, init.
-      createRoot(document.getElementById("root")).render(<StrictMode><Feedback /></StrictMode>);`,
-  });
+  writeUnder("vite", reactApp(endpoint));
   const started = performance.now();
   await viteBuild({ root: join(app, "vite"), base: "/vite/dist/", configFile: false, logLevel: "warn", plugins: [react()] });
   console.log(`vite build: ${Math.round(performance.now() - started)} ms`);
-  const assets = readdirSync(join(app, "vite", "dist", "assets"));
-  const wasm = readdirSync(installed()).filter((f) => f.endsWith(".wasm"));
-  for (const file of wasm) {
-    const stem = file.replace(/\.wasm$/, "");
-    assert.ok(assets.some((a) => a.startsWith(stem.split("-")[0]) && a.endsWith(".wasm")), `Vite copied ${file}: ${assets}`);
+  const built = join(app, "vite", "dist", "assets");
+  const assets = readdirSync(built);
+  for (const file of readdirSync(installed()).filter((f) => f.endsWith(".wasm"))) {
+    assert.ok(assets.some((a) => a.startsWith(file.replace(/\.wasm$/, "-")) && a.endsWith(".wasm")), `Vite copied ${file}: ${assets}`);
   }
-  assert.ok(assets.filter((a) => a.startsWith("locale-")).length >= 27, "each language is a chunk of its own, fetched only when spoken");
-  const scripts = assets.filter((a) => a.endsWith(".js")).map((a) => readFileSync(join(app, "vite", "dist", "assets", a), "utf8"));
+  assert.equal(assets.filter((a) => a.startsWith("locale-")).length, 27, "each language is a chunk of its own, fetched only when spoken");
+  const scripts = assets.filter((a) => a.endsWith(".js")).map((a) => readFileSync(join(built, a), "utf8"));
   assert.ok(!scripts.some((s) => /data:(text|application)\//.test(s)), "nothing is inlined as a data: URL");
-  assert.ok(!assets.some((a) => a.startsWith("index-") && readFileSync(join(app, "vite", "dist", "assets", a), "utf8").includes("platinum-feedback: the Platinum")), "the entry is bundled, not copied as a file");
-  await sendFeedback("/vite/dist/", "sent from a React app built with Vite");
+  assert.ok(!scripts.some((s) => s.startsWith("/*! platinum-feedback")), "the entry is bundled into the app, not copied beside it");
+  await sendFeedback(`${site.origin}/vite/dist/`, "sent from a React app built with Vite");
+});
+
+test("the same React app on Vite's dev server", async () => {
+  const server = await createServer({
+    root: join(app, "vite"), configFile: false, logLevel: "warn", plugins: [react()],
+    server: { host: "127.0.0.1", port: devPort, strictPort: true },
+  });
+  await server.listen();
+  try {
+    await sendFeedback(`http://127.0.0.1:${devPort}/`, "sent from Vite's dev server");
+  } finally {
+    await server.close();
+  }
 });
 
 test("imported in Node, as server-side rendering does, it touches nothing and throws nothing", () => {
