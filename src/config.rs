@@ -90,14 +90,6 @@ pub enum Theme {
     Dark,
 }
 
-impl Theme {
-    /// The values as written in configuration: auto, light, dark.
-    pub const NAMES: [&'static str; 3] = ["auto", "light", "dark"];
-}
-
-/// The values of `launcher` as written in configuration: the default (a button), or none.
-pub const LAUNCHERS: [&str; 2] = ["button", "none"];
-
 /// The corner the launcher sits in: at the end or start of the line in the widget's reading
 /// direction (the default, bottom-end, is bottom right in English and bottom left in Arabic), or a
 /// corner named left or right, which stays where it is named in every language.
@@ -430,7 +422,7 @@ impl Config {
                 }),
             }
         };
-        let theme = [Theme::Auto, Theme::Light, Theme::Dark][choose(THEME, "auto, light, dark", &Theme::NAMES, 0)];
+        let theme = [Theme::Auto, Theme::Light, Theme::Dark][choose(THEME, "auto, light, dark", &["auto", "light", "dark"], 0)];
         let position = Position::ALL[choose(
             POSITION,
             "bottom-end, bottom-start, top-end, top-start (mirrored right to left), bottom-right, bottom-left, top-right, top-left",
@@ -438,7 +430,7 @@ impl Config {
             0,
         )];
         let ask_email = choose(ASK_EMAIL, "true, false", &["false", "true"], 0) == 1;
-        let launcher = choose(LAUNCHER, "button, none", &LAUNCHERS, 0) == 0;
+        let launcher = choose(LAUNCHER, "button, none", &["button", "none"], 0) == 0;
 
         let scale_names = Scale::ALL.map(Scale::name);
         let scale = Scale::ALL[choose(SCALE, "csat5, stars5, emoji5, thumbs, nps", &scale_names, 0)];
