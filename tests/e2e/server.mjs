@@ -6,12 +6,13 @@ import { join, extname, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html; charset=utf-8" };
+const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html; charset=utf-8", ".css": "text/css" };
 
 /**
  * Starts the site. `pages` maps a path to `{ html, headers }` (or `{ body, type }` for other files); `answer(req, body)` may return
  * (or resolve to) `{ status, headers, body }` for the endpoint (default 201), or `{ drop: true }` to cut the connection
- * without an answer, as a failing network does.
+ * without an answer, as a failing network does. `dir`, when given, is a folder whose files are served
+ * under their paths (`/` is its `index.html`), as a static host serves a built app.
  */
 const open = new Set();
 
@@ -20,7 +21,7 @@ export async function closeAllSites() {
   await Promise.all([...open].map((site) => site.close()));
 }
 
-export async function startSite({ pages = {}, answer } = {}) {
+export async function startSite({ pages = {}, answer, dir } = {}) {
   const received = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://x");
@@ -48,6 +49,14 @@ export async function startSite({ pages = {}, answer } = {}) {
       if (page) {
         res.writeHead(200, { "content-type": page.type || types[".html"], ...(page.headers || {}) });
         return res.end(page.html ?? page.body);
+      }
+      if (dir) {
+        const file = join(dir, (url.pathname.endsWith("/") ? url.pathname + "index.html" : url.pathname).replace(/\.\./g, ""));
+        const bytes = await readFile(file).catch(() => null);
+        if (bytes) {
+          res.writeHead(200, { "content-type": types[extname(file)] || "application/octet-stream" });
+          return res.end(bytes);
+        }
       }
       res.writeHead(404);
       res.end("not found");

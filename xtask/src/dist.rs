@@ -1,6 +1,6 @@
 //! Building `dist/`: the loader, the wasm-bindgen glue and the optimized wasm, content-hashed.
 
-use crate::{Result, run_cmd, tools};
+use crate::{Result, npm, run_cmd, tools};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,16 +9,16 @@ use std::process::Command;
 pub const LOADER: &str = "feedback.js";
 
 /// FNV-1a: a stable content hash for file names (not for security).
-fn content_hash(bytes: &[u8]) -> String {
+pub fn content_hash(bytes: &[u8]) -> String {
     let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
     format!("{:08x}", hash >> 32)
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
+pub fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| format!("could not read {}: {e}", path.display()))
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result {
+pub fn write(path: &Path, bytes: &[u8]) -> Result {
     fs::write(path, bytes).map_err(|e| format!("could not write {}: {e}", path.display()))
 }
 
@@ -93,11 +93,11 @@ pub const WIDGET: &str = "platinum";
 pub const LAUNCHER: &str = "launcher";
 
 /// One wasm build of the widget crate, minified and named by content.
-struct Module {
-    glue_name: String,
-    glue: Vec<u8>,
-    wasm_name: String,
-    wasm: Vec<u8>,
+pub struct Module {
+    pub glue_name: String,
+    pub glue: Vec<u8>,
+    pub wasm_name: String,
+    pub wasm: Vec<u8>,
 }
 
 /// Builds the release widget into `dist/` and returns the shipped files: the loader, then the
@@ -144,6 +144,7 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
         paths.push(path);
     }
     println!("built dist/: {}", paths.iter().filter_map(|p| p.file_name()?.to_str()).collect::<Vec<_>>().join(", "));
+    npm::write_package(root, &dist.join("npm"), [&launcher, &widget], &locales)?;
     Ok(paths)
 }
 
@@ -151,12 +152,14 @@ pub fn build(root: &Path) -> Result<Vec<PathBuf>> {
 pub const LOCALE: &str = "locale-";
 
 /// The locale file of every language but English (built in), and the hash they share.
-struct Locales {
+pub struct Locales {
     /// Each file's name and text.
     files: Vec<(String, Vec<u8>)>,
+    /// Each language's tag and text, in the order of `files`.
+    pub texts: Vec<(&'static str, String)>,
     /// A hash of all of them, in every name: the loader builds a name from the tag and this one
     /// hash, so it needs no table of names, and a change to any file renames them all.
-    hash: String,
+    pub hash: String,
 }
 
 /// Writes each language's words from `src/locales/` in the format the widget reads.
@@ -168,8 +171,8 @@ fn locale_files() -> Result<Locales> {
         texts.push((lang.tag(), text));
     }
     let hash = content_hash(texts.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\0").as_bytes());
-    let files = texts.into_iter().map(|(tag, text)| (format!("{LOCALE}{tag}-{hash}.txt"), text.into_bytes())).collect();
-    Ok(Locales { files, hash })
+    let files = texts.iter().map(|(tag, text)| (format!("{LOCALE}{tag}-{hash}.txt"), text.clone().into_bytes())).collect();
+    Ok(Locales { files, texts, hash })
 }
 
 /// What the loader calls in either build: `window.Platinum`'s methods and `boot`. A name left out

@@ -5,6 +5,7 @@
 
 mod bench_collector;
 mod dist;
+mod npm;
 mod sizes;
 mod tools;
 
