@@ -1,6 +1,7 @@
 //! `/api/feedback`: visitors' posts coming in (validated, deduplicated, stored durably) and the
 //! owner's listing going out: JSON pages (by number or cursor), or CSV and NDJSON streamed.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -266,12 +267,14 @@ fn csv_rows(header: Option<&[&str; 23]>, rows: &[KeyedFeedback]) -> Result<Vec<u
         out.write_record(header).map_err(failed)?;
     }
     for KeyedFeedback { feedback: r, .. } in rows {
-        out.write_record([
+        // Most cells are written as they are stored, without a copy.
+        let flag = |b: bool| Cow::Borrowed(if b { "true" } else { "false" });
+        let cells = [
             neutralise(&r.id),
             neutralise(&r.received_at),
             neutralise(r.origin.as_deref().unwrap_or("")),
-            r.rating.to_string(),
-            r.scale.clone(),
+            Cow::Owned(r.rating.to_string()),
+            Cow::Borrowed(r.scale.as_str()),
             neutralise(&r.comment),
             neutralise(r.email.as_deref().unwrap_or("")),
             neutralise(&r.page_url),
@@ -279,20 +282,20 @@ fn csv_rows(header: Option<&[&str; 23]>, rows: &[KeyedFeedback]) -> Result<Vec<u
             neutralise(&r.page_referrer),
             neutralise(&r.locale),
             neutralise(&r.user_agent),
-            r.viewport_width.to_string(),
-            r.viewport_height.to_string(),
+            Cow::Owned(r.viewport_width.to_string()),
+            Cow::Owned(r.viewport_height.to_string()),
             neutralise(&r.created_at),
             neutralise(&r.widget_version),
-            r.spam.to_string(),
+            flag(r.spam),
             neutralise(r.followed_up_at.as_deref().unwrap_or("")),
-            r.clock_skewed.to_string(),
+            flag(r.clock_skewed),
             neutralise(r.user_id.as_deref().unwrap_or("")),
             neutralise(r.user_email.as_deref().unwrap_or("")),
             neutralise(r.user_name.as_deref().unwrap_or("")),
             // A JSON object starts with `{`, which no spreadsheet reads as a formula.
-            r.metadata.as_json_text(),
-        ])
-        .map_err(failed)?;
+            Cow::Owned(r.metadata.as_json_text()),
+        ];
+        out.write_record(cells.iter().map(|cell| cell.as_bytes())).map_err(failed)?;
     }
     out.into_inner().map_err(|e| AppError::Internal(format!("writing CSV: {e}")))
 }
@@ -303,7 +306,7 @@ fn csv_rows(header: Option<&[&str; 23]>, rows: &[KeyedFeedback]) -> Result<Vec<u
 /// Some also skip leading whitespace and newlines, and read the full-width forms `＝`, `＋`, `－`
 /// and `＠` as the ASCII ones, so the first character after any Unicode whitespace is the one
 /// that counts.
-fn neutralise(cell: &str) -> String {
+fn neutralise(cell: &str) -> Cow<'_, str> {
     let starts_formula = cell.trim_start().starts_with(['=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}']);
-    if starts_formula || cell.starts_with(['\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
+    if starts_formula || cell.starts_with(['\t', '\r']) { Cow::Owned(format!("'{cell}")) } else { Cow::Borrowed(cell) }
 }
