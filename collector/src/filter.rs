@@ -240,3 +240,27 @@ fn yes_no(value: &str) -> Option<bool> {
 fn date(value: &str) -> Option<Date> {
     Date::parse(value, format_description!("[year]-[month]-[day]")).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Cursor, Format, Listing};
+
+    #[test]
+    fn a_cursor_reads_back_as_the_number_it_was_made_from() {
+        for seq in [1, 9, 10, 255, 1_000_000, 0xfff_ffff_ffff_ffff] {
+            let text = Cursor { seq }.encode();
+            assert_eq!(Cursor::decode(&text), Some(Cursor { seq }), "{text}");
+            let listing = Listing::parse(Some(&format!("cursor={text}&format=ndjson"))).expect("a good cursor");
+            assert_eq!((listing.cursor, listing.format), (Some(Cursor { seq }), Format::Ndjson));
+        }
+    }
+
+    #[test]
+    fn only_cursors_in_the_form_given_are_read() {
+        for text in ["", "c1.", "c1.0", "c1.01", "c1.A", "c1.-1", "c1.1000000000000000", "c2.1", "1", "c1.1 "] {
+            assert_eq!(Cursor::decode(text), None, "{text:?}");
+        }
+        let refused = Listing::parse(Some("cursor=c1.zz")).expect_err("a 400");
+        assert_eq!(refused.to_string(), "cursor must be a next_cursor from an earlier page (got \"c1.zz\")");
+    }
+}

@@ -62,12 +62,17 @@ pub async fn list_before(
     limit: u32,
     offset: u64,
 ) -> Result<Vec<KeyedFeedback>, sqlx::Error> {
+    list_before_query(filter, before, limit, offset).build_query_as().fetch_all(pool).await
+}
+
+/// [`list_before`]'s query.
+pub fn list_before_query(filter: &FeedbackFilter, before: Option<i64>, limit: u32, offset: u64) -> QueryBuilder<'static, Db> {
     let mut query = QueryBuilder::new(format!("SELECT seq, {COLUMNS} FROM feedback WHERE seq < "));
     query.push_bind(before.unwrap_or(i64::MAX));
     push_conditions(&mut query, filter, " AND ");
     query.push(" ORDER BY seq DESC");
     push_limit(&mut query, limit, offset);
-    query.build_query_as().fetch_all(pool).await
+    query
 }
 
 fn push_limit(query: &mut QueryBuilder<'_, Db>, limit: u32, offset: u64) {
