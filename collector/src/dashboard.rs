@@ -303,8 +303,8 @@ async fn reply(_: Owner, State(state): State<AppState>, Path(id): Path<String>, 
 
 async fn export(_: Owner, State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, AppError> {
     let listing = Listing::parse(query.as_deref())?;
-    let rows = state.store.list_all(&listing.filter).await?;
-    crate::feedback::csv_response(&rows)
+    let listing = Listing { format: crate::filter::Format::Csv, cursor: None, ..listing };
+    crate::feedback::export(state.store, &listing).await
 }
 
 #[derive(Deserialize)]

@@ -1,6 +1,7 @@
 //! `/api/feedback`: visitors' posts coming in (validated, deduplicated, stored durably) and the
-//! owner's JSON or CSV export going out.
+//! owner's listing going out: JSON pages (by number or cursor), or CSV and NDJSON streamed.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -10,6 +11,7 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use futures_util::{StreamExt, TryStreamExt};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use platinum_payload::{Feedback, MAX_BODY_BYTES, ReceivedFeedback};
 use serde::Serialize;
@@ -18,10 +20,10 @@ use time::format_description::well_known::Rfc3339;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::Bearer;
-use crate::filter::Listing;
+use crate::filter::{Cursor, FeedbackFilter, Format, Listing};
 use crate::limit::limit_posts;
 use crate::serve::is_body_timeout;
-use crate::store::{NewFeedback, StoredFeedback, Stored};
+use crate::store::{KeyedFeedback, NewFeedback, Store, Stored, StoredFeedback};
 use crate::{AppError, AppState};
 
 /// How far in the future a visitor's clock may run before its `created_at` is flagged.
@@ -147,42 +149,132 @@ fn parse(bytes: &[u8]) -> Result<Feedback, AppError> {
     received.into_feedback().map_err(payload_error)
 }
 
+/// One page of `GET /api/feedback?format=json`.
 #[derive(Serialize)]
 struct Page {
+    /// Responses matching the filter, on every page.
     total: i64,
-    page: u32,
+    /// The page number asked for; none on a page reached by cursor.
+    page: Option<u32>,
     per_page: u32,
+    /// Where the next page starts (`cursor=`); none on the last page.
+    next_cursor: Option<String>,
     items: Vec<StoredFeedback>,
 }
 
+/// Responses read from the database at a time while an export streams: what bounds its memory.
+const EXPORT_BATCH: u32 = 1000;
+
 async fn list(_: Bearer, State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, AppError> {
     let listing = Listing::parse(query.as_deref())?;
-    if listing.csv {
-        let rows = state.store.list_all(&listing.filter).await?;
-        return csv_response(&rows);
+    if listing.format != Format::Json {
+        return export(state.store, &listing).await;
     }
+    let per_page = listing.paging.per_page;
+    let (before, offset, page) = match listing.cursor {
+        Some(cursor) => (Some(cursor.seq), 0, None),
+        None => (None, listing.paging.offset(), Some(listing.paging.page)),
+    };
     let total = state.store.count(&listing.filter).await?;
-    let items = state.store.list(&listing.filter, listing.paging.per_page, listing.paging.offset()).await?;
-    Ok(Json(Page { total, page: listing.paging.page, per_page: listing.paging.per_page, items }).into_response())
+    // One more than the page holds tells whether another page follows.
+    let mut rows = state.store.list_before(&listing.filter, before, per_page + 1, offset).await?;
+    let more = rows.len() > per_page as usize;
+    rows.truncate(per_page as usize);
+    let next_cursor = rows.last().filter(|_| more).map(|last| Cursor { seq: last.seq }.encode());
+    let items = rows.into_iter().map(|row| row.feedback).collect();
+    Ok(Json(Page { total, page, per_page, next_cursor, items }).into_response())
 }
 
-/// Writes rows as CSV. Cells a spreadsheet would run as a formula get a leading `'`.
-pub fn csv_response(rows: &[StoredFeedback]) -> Result<Response, AppError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+/// Every response matching `listing`'s filter (older than its cursor, if it has one) as CSV or
+/// NDJSON, newest first, read and sent [`EXPORT_BATCH`] at a time.
+///
+/// The first batch is read before answering, so a database that is away is still answered with
+/// a status; a failure later can only cut the body short, and is logged.
+pub async fn export(store: Store, listing: &Listing) -> Result<Response, AppError> {
+    let format = listing.format;
+    let filter = listing.filter.clone();
+    let first = store.list_before(&filter, listing.cursor.map(|c| c.seq), EXPORT_BATCH, 0).await?;
+    let mut chunk = match format {
+        Format::Csv => csv_rows(Some(&CSV_HEADER), &[])?,
+        _ => Vec::new(),
+    };
+    let walk = Walk { before: first.last().map(|row| row.seq), done: first.len() < EXPORT_BATCH as usize, store, filter };
+    chunk.extend(encode(format, &first)?);
+    let span = tracing::Span::current();
+    let rest = futures_util::stream::try_unfold(walk, move |mut walk| async move {
+        if walk.done {
+            return Ok(None);
+        }
+        let rows = walk.store.list_before(&walk.filter, walk.before, EXPORT_BATCH, 0).await?;
+        walk.done = rows.len() < EXPORT_BATCH as usize;
+        walk.before = rows.last().map(|row| row.seq).or(walk.before);
+        Ok(Some((Bytes::from(encode(format, &rows)?), walk)))
+    })
+    .map_err(move |e: AppError| {
+        span.in_scope(|| tracing::error!(error = %e, "export cut short"));
+        e
+    });
+    let body = Body::from_stream(futures_util::stream::once(async { Ok(Bytes::from(chunk)) }).chain(rest));
+    let headers = match format {
+        Format::Csv => [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"feedback.csv\"")),
+        ],
+        _ => [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/x-ndjson")),
+            (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"feedback.ndjson\"")),
+        ],
+    };
+    Ok((headers, body).into_response())
+}
+
+/// How far an export has got.
+struct Walk {
+    store: Store,
+    filter: FeedbackFilter,
+    /// The number of the last response sent.
+    before: Option<i64>,
+    /// Whether the last batch was the end.
+    done: bool,
+}
+
+/// A batch of rows in an export's format.
+fn encode(format: Format, rows: &[KeyedFeedback]) -> Result<Vec<u8>, AppError> {
+    if format == Format::Csv {
+        return csv_rows(None, rows);
+    }
+    let mut out = Vec::with_capacity(rows.len() * 512);
+    for row in rows {
+        serde_json::to_writer(&mut out, &row.feedback).map_err(|e| AppError::Internal(format!("writing NDJSON: {e}")))?;
+        out.push(b'\n');
+    }
+    Ok(out)
+}
+
+/// The CSV export's columns.
+const CSV_HEADER: [&str; 23] = [
+    "id", "received_at", "origin", "rating", "scale", "comment", "email", "page_url", "page_title", "page_referrer", "locale",
+    "user_agent", "viewport_width", "viewport_height", "created_at", "widget_version", "spam", "followed_up_at", "clock_skewed",
+    "user_id", "user_email", "user_name", "metadata",
+];
+
+/// Rows as CSV lines, after `header` when given. Cells a spreadsheet would run as a formula get
+/// a leading `'`.
+fn csv_rows(header: Option<&[&str; 23]>, rows: &[KeyedFeedback]) -> Result<Vec<u8>, AppError> {
     let failed = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
-    out.write_record([
-        "id", "received_at", "origin", "rating", "scale", "comment", "email", "page_url", "page_title", "page_referrer",
-        "locale", "user_agent", "viewport_width", "viewport_height", "created_at", "widget_version", "spam", "followed_up_at",
-        "clock_skewed", "user_id", "user_email", "user_name", "metadata",
-    ])
-    .map_err(failed)?;
-    for r in rows {
-        out.write_record([
+    let mut out = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 512));
+    if let Some(header) = header {
+        out.write_record(header).map_err(failed)?;
+    }
+    for KeyedFeedback { feedback: r, .. } in rows {
+        // Most cells are written as they are stored, without a copy.
+        let flag = |b: bool| Cow::Borrowed(if b { "true" } else { "false" });
+        let cells = [
             neutralise(&r.id),
             neutralise(&r.received_at),
             neutralise(r.origin.as_deref().unwrap_or("")),
-            r.rating.to_string(),
-            r.scale.clone(),
+            Cow::Owned(r.rating.to_string()),
+            Cow::Borrowed(r.scale.as_str()),
             neutralise(&r.comment),
             neutralise(r.email.as_deref().unwrap_or("")),
             neutralise(&r.page_url),
@@ -190,30 +282,22 @@ pub fn csv_response(rows: &[StoredFeedback]) -> Result<Response, AppError> {
             neutralise(&r.page_referrer),
             neutralise(&r.locale),
             neutralise(&r.user_agent),
-            r.viewport_width.to_string(),
-            r.viewport_height.to_string(),
+            Cow::Owned(r.viewport_width.to_string()),
+            Cow::Owned(r.viewport_height.to_string()),
             neutralise(&r.created_at),
             neutralise(&r.widget_version),
-            r.spam.to_string(),
+            flag(r.spam),
             neutralise(r.followed_up_at.as_deref().unwrap_or("")),
-            r.clock_skewed.to_string(),
+            flag(r.clock_skewed),
             neutralise(r.user_id.as_deref().unwrap_or("")),
             neutralise(r.user_email.as_deref().unwrap_or("")),
             neutralise(r.user_name.as_deref().unwrap_or("")),
             // A JSON object starts with `{`, which no spreadsheet reads as a formula.
-            r.metadata.as_json_text(),
-        ])
-        .map_err(failed)?;
+            Cow::Owned(r.metadata.as_json_text()),
+        ];
+        out.write_record(cells.iter().map(|cell| cell.as_bytes())).map_err(failed)?;
     }
-    let bytes = out.into_inner().map_err(|e| AppError::Internal(format!("writing CSV: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-            (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"feedback.csv\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    out.into_inner().map_err(|e| AppError::Internal(format!("writing CSV: {e}")))
 }
 
 /// Spreadsheets run a cell starting with `=`, `+`, `-` or `@` (or a tab or carriage return that
@@ -222,7 +306,7 @@ pub fn csv_response(rows: &[StoredFeedback]) -> Result<Response, AppError> {
 /// Some also skip leading whitespace and newlines, and read the full-width forms `＝`, `＋`, `－`
 /// and `＠` as the ASCII ones, so the first character after any Unicode whitespace is the one
 /// that counts.
-fn neutralise(cell: &str) -> String {
+fn neutralise(cell: &str) -> Cow<'_, str> {
     let starts_formula = cell.trim_start().starts_with(['=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}']);
-    if starts_formula || cell.starts_with(['\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
+    if starts_formula || cell.starts_with(['\t', '\r']) { Cow::Owned(format!("'{cell}")) } else { Cow::Borrowed(cell) }
 }

@@ -1,4 +1,5 @@
-//! The filters and paging shared by the dashboard and `GET /api/feedback`, read from a query string.
+//! The filters and paging shared by the dashboard and `GET /api/feedback` (with the API's cursor
+//! and formats), read from a query string.
 
 use platinum_payload::{METADATA_KEY_SEPARATOR, Scale};
 use time::Date;
@@ -66,6 +67,48 @@ impl Default for Paging {
     }
 }
 
+/// How `GET /api/feedback` answers: `format=json|csv|ndjson`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    /// One page as a JSON object (the default).
+    #[default]
+    Json,
+    /// Every matching response as CSV, streamed.
+    Csv,
+    /// Every matching response as one JSON object per line, streamed.
+    Ndjson,
+}
+
+/// Where a cursor walk goes on: after the response numbered `seq`, towards older ones.
+///
+/// Responses are numbered in the order they were stored and the numbers never change, so a walk
+/// sees every response stored before it began exactly once, however many arrive meanwhile.
+/// Clients treat the text as opaque.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    /// The number of the last response already returned.
+    pub seq: i64,
+}
+
+impl Cursor {
+    const PREFIX: &'static str = "c1.";
+
+    /// The cursor as `next_cursor` gives it.
+    pub fn encode(&self) -> String {
+        format!("{}{:x}", Self::PREFIX, self.seq)
+    }
+
+    /// Reads a cursor made by [`Cursor::encode`] (lower-case hex, no leading zero, at most 15
+    /// digits); none for anything else.
+    pub fn decode(text: &str) -> Option<Self> {
+        let digits = text.strip_prefix(Self::PREFIX)?;
+        let canonical = (1..=15).contains(&digits.len())
+            && !digits.starts_with('0')
+            && digits.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        canonical.then(|| i64::from_str_radix(digits, 16).ok()).flatten().map(|seq| Self { seq })
+    }
+}
+
 /// The parsed query string of a listing.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
@@ -73,8 +116,10 @@ pub struct Listing {
     pub filter: FeedbackFilter,
     /// Which page of them.
     pub paging: Paging,
-    /// `format=json|csv` (the API only).
-    pub csv: bool,
+    /// `cursor=…`: go on after the response this names (the API only); `page` is then not used.
+    pub cursor: Option<Cursor>,
+    /// `format=json|csv|ndjson` (the API only).
+    pub format: Format,
 }
 
 impl Listing {
@@ -122,14 +167,19 @@ impl Listing {
                         .ok_or_else(|| bad("a number from 1 to 500"))?;
                 }
                 "format" => {
-                    listing.csv = match value {
-                        "csv" => true,
-                        "json" => false,
-                        _ => return Err(bad("json or csv")),
+                    listing.format = match value {
+                        "json" => Format::Json,
+                        "csv" => Format::Csv,
+                        "ndjson" => Format::Ndjson,
+                        _ => return Err(bad("json, csv or ndjson")),
                     }
                 }
+                "cursor" => listing.cursor = Some(Cursor::decode(value).ok_or_else(|| bad("a next_cursor from an earlier page"))?),
                 _ => {}
             }
+        }
+        if listing.cursor.is_some() && listing.paging.page > 1 {
+            return Err(AppError::invalid(Some("page".to_owned()), "page cannot be combined with cursor: a cursor says where the page starts"));
         }
         let f = &listing.filter;
         if let (Some(rating), Some(scale)) = (f.rating, f.scale)
@@ -189,4 +239,28 @@ fn yes_no(value: &str) -> Option<bool> {
 
 fn date(value: &str) -> Option<Date> {
     Date::parse(value, format_description!("[year]-[month]-[day]")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cursor, Format, Listing};
+
+    #[test]
+    fn a_cursor_reads_back_as_the_number_it_was_made_from() {
+        for seq in [1, 9, 10, 255, 1_000_000, 0xfff_ffff_ffff_ffff] {
+            let text = Cursor { seq }.encode();
+            assert_eq!(Cursor::decode(&text), Some(Cursor { seq }), "{text}");
+            let listing = Listing::parse(Some(&format!("cursor={text}&format=ndjson"))).expect("a good cursor");
+            assert_eq!((listing.cursor, listing.format), (Some(Cursor { seq }), Format::Ndjson));
+        }
+    }
+
+    #[test]
+    fn only_cursors_in_the_form_given_are_read() {
+        for text in ["", "c1.", "c1.0", "c1.01", "c1.A", "c1.-1", "c1.1000000000000000", "c2.1", "1", "c1.1 "] {
+            assert_eq!(Cursor::decode(text), None, "{text:?}");
+        }
+        let refused = Listing::parse(Some("cursor=c1.zz")).expect_err("a 400");
+        assert_eq!(refused.to_string(), "cursor must be a next_cursor from an earlier page (got \"c1.zz\")");
+    }
 }

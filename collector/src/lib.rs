@@ -22,6 +22,7 @@ pub mod notify;
 pub mod rating;
 pub mod notifications;
 pub mod limit;
+pub mod openapi;
 pub mod mail;
 pub mod serve;
 pub mod session;
@@ -147,6 +148,7 @@ pub fn app(state: AppState) -> Router {
         .merge(private)
         .merge(widget::router())
         .merge(health::router())
+        .merge(openapi::router())
         .with_state(state)
         .layer(
             ServiceBuilder::new()

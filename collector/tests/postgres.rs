@@ -40,7 +40,7 @@ fn post(collector: &Collector, body: &str) -> Option<u16> {
 /// Every stored response's id.
 async fn stored_ids(store: &Store) -> HashSet<String> {
     let all = FeedbackFilter { spam: SpamFilter::Include, ..FeedbackFilter::default() };
-    store.list_all(&all).await.expect("list").into_iter().map(|f| f.id).collect()
+    store.list(&all, u32::MAX, 0).await.expect("list").into_iter().map(|f| f.id).collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -360,7 +360,7 @@ async fn a_sqlite_store_copied_twice_gives_the_same_rows() {
     let sqlite = Store::open(&source).await.expect("open the source").0;
     let postgres = store_at(&url).await;
     let all = FeedbackFilter { spam: SpamFilter::Include, ..FeedbackFilter::default() };
-    assert_eq!(json(&postgres.list_all(&all).await.expect("list")), json(&sqlite.list_all(&all).await.expect("list")));
+    assert_eq!(json(&postgres.list(&all, u32::MAX, 0).await.expect("list")), json(&sqlite.list(&all, u32::MAX, 0).await.expect("list")));
     for id in &payloads {
         assert_eq!(json(&postgres.notifications_of(id).await.expect("n")), json(&sqlite.notifications_of(id).await.expect("n")));
         assert_eq!(json(&postgres.replies_of(id).await.expect("r")), json(&sqlite.replies_of(id).await.expect("r")));

@@ -24,6 +24,9 @@ pub use validate::{PayloadError, Problem, is_email, is_uuid_v4};
 /// Version 2 names the rating's scale (`"scale": "nps"`) and adds `user` and `metadata`.
 /// Receivers still accept version 1, whose `scale` is the number 5 (meaning csat5).
 pub const SCHEMA_VERSION: u32 = 2;
+/// The JSON Schema of the payload (`payload/feedback.schema.json`): what other receivers
+/// validate against, and what the collector's OpenAPI document names as its request body.
+pub const JSON_SCHEMA: &str = include_str!("../feedback.schema.json");
 /// The oldest schema version receivers accept.
 pub const OLDEST_SCHEMA_VERSION: u32 = 1;
 /// Points of the five-point scales, and the number schema version 1 sends as `scale`.
@@ -144,8 +147,10 @@ pub struct Page {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(remote = "Self"))]
 pub struct Viewport {
     /// `innerWidth`.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::objects::whole_number"))]
     pub width: u32,
     /// `innerHeight`.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::objects::whole_number"))]
     pub height: u32,
 }
 

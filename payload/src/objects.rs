@@ -91,14 +91,18 @@ pub struct ReceivedFeedback {
     /// See [`Feedback::id`].
     pub id: String,
     /// 1 or 2.
+    #[serde(deserialize_with = "whole_number")]
     pub schema_version: u32,
     /// See [`Feedback::rating`].
+    #[serde(deserialize_with = "whole_number")]
     pub rating: u8,
     /// The number 5 in version 1, a scale's name in version 2.
     pub scale: ScaleMember,
     /// See [`Feedback::comment`].
     pub comment: String,
-    /// See [`Feedback::email`].
+    /// See [`Feedback::email`]; required like every member the schema requires, `null` when
+    /// the visitor gave none (a plain `Option` would let it be left out).
+    #[serde(deserialize_with = "Option::deserialize")]
     pub email: Option<String>,
     /// See [`Feedback::page`].
     pub page: Page,
@@ -220,6 +224,39 @@ pub(crate) fn metadata_object<S: Serializer>(entries: &[(String, String)], seria
     map.end()
 }
 
+/// Reads an unsigned integer member, also when it is written with a zero fraction (`2.0`): JSON
+/// has one kind of number, and the schema's `integer` takes both. The error names the type, as
+/// serde's own does (`expected u32`).
+pub(crate) fn whole_number<'de, D: Deserializer<'de>, T: TryFrom<u64>>(deserializer: D) -> Result<T, D::Error> {
+    struct Whole<T>(PhantomData<T>);
+    impl<'de, T: TryFrom<u64>> Visitor<'de> for Whole<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(core::any::type_name::<T>())
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+            T::try_from(v).map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+            u64::try_from(v).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self)).and_then(|v| self.visit_u64(v))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+            // Exactly representable and whole: 2.0, not 2.5 or 1e300.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+            let whole = (v >= 0.0 && v.fract() == 0.0 && v < u64::MAX as f64).then_some(v as u64);
+            match whole {
+                Some(n) => self.visit_u64(n),
+                None => Err(E::invalid_type(serde::de::Unexpected::Float(v), &self)),
+            }
+        }
+    }
+    deserializer.deserialize_any(Whole(PhantomData))
+}
+
 /// Reads `metadata`: an object's members in their order, repeats included so that validation
 /// can name them; `null` is none.
 fn metadata_members<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, String)>, D::Error> {
@@ -267,6 +304,29 @@ mod tests {
 
     fn sample_json() -> Value {
         serde_json::to_value(sample()).expect("serializes")
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_zero_fraction() {
+        let mut value = sample_json();
+        value["rating"] = json!(4.0);
+        value["viewport"] = json!({ "width": 1280.0, "height": 800 });
+        let parsed = parse(&value).expect("2.0 is the integer 2");
+        assert_eq!((parsed.rating, parsed.viewport.width), (4, 1280));
+        for (member, bad) in [("rating", json!(4.5)), ("rating", json!(-1)), ("rating", json!(300)), ("schema_version", json!(2.5))] {
+            let mut value = sample_json();
+            value[member] = bad.clone();
+            assert!(parse(&value).is_err(), "{member}: {bad}");
+        }
+    }
+
+    #[test]
+    fn email_must_be_given_even_as_null() {
+        let mut value = sample_json();
+        value["email"] = Value::Null;
+        assert!(parse(&value).is_ok());
+        value.as_object_mut().expect("an object").remove("email");
+        assert_eq!(parse(&value).map(drop), Err("missing field `email`".into()));
     }
 
     #[test]

@@ -23,7 +23,8 @@ const SECONDS: u32 = 10;
 const ROUNDS: u32 = 3;
 /// Distinct payloads in the body file; with ~250k requests in a run most ids are sent once.
 const LINES: u64 = 1_000_000;
-const TOKEN: &str = "benchmark-token-0123456789abcdef0123456";
+/// The admin token of every collector these commands start.
+pub(crate) const TOKEN: &str = "benchmark-token-0123456789abcdef0123456";
 
 /// Builds the collector, drives load at it and prints throughput, latency, memory and the raw
 /// SQLite insert rate of this machine. With `--postgres` (a throwaway server started here) or
@@ -267,9 +268,11 @@ fn load_on(binary: &Path, bodies: &Path, database: &Database, instances: u32, ar
     Ok(Figures { per_second: per_second(created), p50, p99 })
 }
 
-struct Collector {
-    child: Child,
-    address: String,
+/// A collector process this command started, stopped when dropped.
+pub(crate) struct Collector {
+    pub(crate) child: Child,
+    /// `host:port` it listens on.
+    pub(crate) address: String,
 }
 
 impl Collector {
@@ -279,8 +282,9 @@ impl Collector {
         Self::start_command(&mut command)
     }
 
-    /// Starts `command` and reads the address it prints first.
-    fn start_command(command: &mut Command) -> Result<Self, String> {
+    /// Starts `command` (with `--listen 127.0.0.1:0` among its arguments) and reads the address
+    /// it prints first.
+    pub(crate) fn start_command(command: &mut Command) -> Result<Self, String> {
         let mut child = command
             .env("PLATINUM_ADMIN_TOKEN", TOKEN)
             .env("PLATINUM_LOG", "warn")
@@ -300,7 +304,7 @@ impl Collector {
     }
 
     /// SIGTERM, then wait for the graceful shutdown to finish.
-    fn stop(&mut self) -> Result<(), String> {
+    pub(crate) fn stop(&mut self) -> Result<(), String> {
         status(Command::new("kill").args(["-TERM", &self.child.id().to_string()]))?;
         let exit = self.child.wait().map_err(|e| format!("waiting for the collector: {e}"))?;
         if exit.success() { Ok(()) } else { Err(format!("the collector exited with {exit}")) }
@@ -351,7 +355,7 @@ impl PeakRss {
     }
 }
 
-fn vm_hwm_kib(status: &str) -> Option<u64> {
+pub(crate) fn vm_hwm_kib(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -4,6 +4,8 @@
 //! `wasm-bindgen` CLI, the npm build tools), so each works on a fresh machine.
 
 mod bench_collector;
+mod bench_export;
+mod contract;
 mod dist;
 mod npm;
 mod sizes;
@@ -18,12 +20,18 @@ cargo xtask <command>
   dist      build the widget into dist/: loader, glue and optimized wasm
   sizes     build dist/, print each shipped file's raw, gzip -9 and brotli size, check the budget
   run       build dist/ and start the collector on 127.0.0.1:8080 with SQLite
-  test      run every test: native, browser (wasm-bindgen-test), size budget, end-to-end
+  test      run every test: native, browser (wasm-bindgen-test), size budget, the API contract
+            (schemathesis), end-to-end
+  openapi   regenerate collector/openapi.json from the collector's OpenAPI document
+  contract  run schemathesis against a collector with its OpenAPI document (a step of test)
   bench     print shipped sizes, then time the demo page in headless Chromium
   bench-collector [--postgres | --database-url postgres://…]
             drive concurrent POST load at the collector and print throughput, latency, memory;
             with --postgres (a throwaway server) or a URL: SQLite, PostgreSQL, two collectors
             on one PostgreSQL, and pgbench's raw insert rate
+  bench-export
+            load a million responses into a collector's SQLite file, export them as NDJSON
+            and CSV over HTTP, print time, rows/s, bytes and the collector's peak RSS
 ";
 
 /// A failed step, with what was being done.
@@ -41,6 +49,9 @@ fn main() -> ExitCode {
         "test" => test(&root),
         "bench" => bench(&root),
         "bench-collector" => bench_collector::run(&root),
+        "bench-export" => bench_export::run(&root),
+        "openapi" => contract::regenerate(&root),
+        "contract" => contract::schemathesis(&root),
         "help" | "--help" | "-h" | "" => {
             print!("{HELP}");
             Ok(())
@@ -97,6 +108,8 @@ fn test(root: &Path) -> Result {
     }
     run_cmd(&mut suite)?;
     drop(postgres);
+    println!("== the API contract (schemathesis against a collector, with collector/openapi.json's document)");
+    contract::schemathesis(root)?;
     println!("== browser tests (wasm-bindgen-test in headless Chromium)");
     run_cmd(cargo().current_dir(root).args(["test", "--target", "wasm32-unknown-unknown", "--package", "platinum-widget"]))?;
     println!("== size budget");

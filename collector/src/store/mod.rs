@@ -348,12 +348,20 @@ impl Store {
 
     /// Responses matching `filter`, newest first.
     pub async fn list(&self, filter: &FeedbackFilter, limit: u32, offset: u64) -> Result<Vec<StoredFeedback>, sqlx::Error> {
-        on_reads!(self, list(filter, Some((limit, offset))))
+        on_reads!(self, list(filter, limit, offset))
     }
 
-    /// Every response matching `filter`, newest first (for exports).
-    pub async fn list_all(&self, filter: &FeedbackFilter) -> Result<Vec<StoredFeedback>, sqlx::Error> {
-        on_reads!(self, list(filter, None))
+    /// Up to `limit` responses matching `filter` numbered below `before` (from the newest when
+    /// none), newest first, after skipping `offset`; each with its number. Exports walk the
+    /// table in such batches, so memory stays bounded however many there are.
+    pub async fn list_before(
+        &self,
+        filter: &FeedbackFilter,
+        before: Option<i64>,
+        limit: u32,
+        offset: u64,
+    ) -> Result<Vec<KeyedFeedback>, sqlx::Error> {
+        on_reads!(self, list_before(filter, before, limit, offset))
     }
 
     /// How many responses match `filter`.
@@ -784,6 +792,17 @@ pub struct StoredFeedback {
     pub clock_skewed: bool,
     /// The owner's private note from marking it followed up.
     pub follow_up_note: Option<String>,
+}
+
+/// A stored response with its number (`seq`), which orders responses as they were stored and
+/// never changes: what a cursor points at.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeyedFeedback {
+    /// The response's number.
+    pub seq: i64,
+    /// The response.
+    #[sqlx(flatten)]
+    pub feedback: StoredFeedback,
 }
 
 const COLUMNS: &str = "id, received_at, origin, rating, scale, comment, email, user_id, user_email, user_name, metadata, \

@@ -16,7 +16,7 @@ use super::{Db, WriteTarget};
 use crate::filter::{FeedbackFilter, SpamFilter};
 use crate::rating::{FIVE_POINT_SQL, Unhappiness};
 use crate::store::{
-    AlertPlan, COLUMNS, DayPoint, DeliveryRecord, DeliveryRound, Failure, MAX_BATCH, MAX_CHUNK, MAX_CONFLICT_RETRIES, MAX_IDS, Metadata,
+    AlertPlan, COLUMNS, DayPoint, DeliveryRecord, DeliveryRound, Failure, KeyedFeedback, MAX_BATCH, MAX_CHUNK, MAX_CONFLICT_RETRIES, MAX_IDS, Metadata,
     NOTIFICATION_COLUMNS, NewFeedback, NotificationRow, Queue, ReplyRow, SessionRow, Stored, StoredFeedback, Summary, Tally, Write, chunk_size,
 };
 
@@ -42,16 +42,42 @@ pub async fn notification_tally(pool: &Pool<Db>) -> Result<(i64, i64, i64), sqlx
     .await
 }
 
-/// Responses matching `filter`, newest first; all of them without a `page` of (limit, offset).
-pub async fn list(pool: &Pool<Db>, filter: &FeedbackFilter, page: Option<(u32, u64)>) -> Result<Vec<StoredFeedback>, sqlx::Error> {
+/// A page of the responses matching `filter`, newest first: `limit` of them after skipping `offset`.
+pub async fn list(pool: &Pool<Db>, filter: &FeedbackFilter, limit: u32, offset: u64) -> Result<Vec<StoredFeedback>, sqlx::Error> {
     let mut query = QueryBuilder::new(format!("SELECT {COLUMNS} FROM feedback"));
     push_conditions(&mut query, filter, " WHERE ");
     query.push(" ORDER BY seq DESC");
-    if let Some((limit, offset)) = page {
-        query.push(" LIMIT ").push_bind(i64::from(limit));
-        query.push(" OFFSET ").push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
-    }
+    push_limit(&mut query, limit, offset);
     query.build_query_as().fetch_all(pool).await
+}
+
+/// Up to `limit` responses matching `filter` numbered below `before` (from the newest when
+/// none), newest first, after skipping `offset`; each with its number, for the next cursor.
+///
+/// The primary key bounds the walk, so a batch reads only its own rows however far it has got.
+pub async fn list_before(
+    pool: &Pool<Db>,
+    filter: &FeedbackFilter,
+    before: Option<i64>,
+    limit: u32,
+    offset: u64,
+) -> Result<Vec<KeyedFeedback>, sqlx::Error> {
+    list_before_query(filter, before, limit, offset).build_query_as().fetch_all(pool).await
+}
+
+/// [`list_before`]'s query.
+pub fn list_before_query(filter: &FeedbackFilter, before: Option<i64>, limit: u32, offset: u64) -> QueryBuilder<'static, Db> {
+    let mut query = QueryBuilder::new(format!("SELECT seq, {COLUMNS} FROM feedback WHERE seq < "));
+    query.push_bind(before.unwrap_or(i64::MAX));
+    push_conditions(&mut query, filter, " AND ");
+    query.push(" ORDER BY seq DESC");
+    push_limit(&mut query, limit, offset);
+    query
+}
+
+fn push_limit(query: &mut QueryBuilder<'_, Db>, limit: u32, offset: u64) {
+    query.push(" LIMIT ").push_bind(i64::from(limit));
+    query.push(" OFFSET ").push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
 }
 
 /// How many responses match `filter`.

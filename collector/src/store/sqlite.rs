@@ -118,6 +118,20 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_export_batch_starts_where_the_last_ended_by_the_primary_key() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (store, writer) = Store::open(&dir.path().join("platinum.db")).await.expect("open");
+        let query = super::sql::list_before_query(&FeedbackFilter::default(), Some(500), 1000, 0);
+        let plan = plan(&store, query.sql()).await;
+        // Not a scan of every response before the batch: a range of the primary key.
+        assert!(plan.iter().any(|step| step.contains("USING INTEGER PRIMARY KEY (rowid<?)")), "{plan:?}");
+        assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "no sort: {plan:?}");
+        store.close().await;
+        drop(store);
+        writer.finish().await;
+    }
+
+    #[tokio::test]
     async fn the_metadata_filter_reads_the_pair_index_not_the_responses() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (store, writer) = Store::open(&dir.path().join("platinum.db")).await.expect("open");
