@@ -79,6 +79,19 @@ pub struct ServeArgs {
     /// Without it, behind a proxy every visitor would share the proxy's limit.
     #[arg(long = "trusted-proxy", env = "PLATINUM_TRUSTED_PROXY", value_delimiter = ',', value_parser = crate::client::parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    #[command(flatten)]
+    pub operations: OperationsArgs,
+}
+
+/// Options for running the collector: metrics for a scraper, and how long responses are kept.
+#[derive(Debug, Clone, Args)]
+pub struct OperationsArgs {
+    /// Also serve GET /metrics at this address and port without the admin token, for a
+    /// Prometheus scraper on a private network (such as 10.0.0.5:9090). The main address serves
+    /// it with the token either way.
+    #[arg(long, env = "PLATINUM_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl ServeArgs {

@@ -23,6 +23,7 @@ pub mod rating;
 pub mod notifications;
 pub mod limit;
 pub mod mail;
+pub mod metrics;
 pub mod serve;
 pub mod session;
 pub mod store;
@@ -100,6 +101,8 @@ pub struct AppState {
     /// The domain of the `From` address when e-mail is configured: replies can be sent, and
     /// their Message-IDs are made in it.
     pub reply_domain: Option<Arc<str>>,
+    /// The figures `GET /metrics` shows.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -111,7 +114,6 @@ impl AppState {
         let auth_failures = limit::FailureLimit::new(policy.auth_limit, trusted.clone());
         limit::forget_quiet_clients(post_limit.as_ref(), &auth_failures);
         Self {
-            store,
             admin,
             allowed_origins: policy.allowed_origins.into(),
             trusted_proxies: trusted,
@@ -122,6 +124,8 @@ impl AppState {
             channel_names: Arc::from([]),
             notify_wake: Arc::new(tokio::sync::Notify::new()),
             reply_domain: None,
+            metrics: Arc::new(metrics::Metrics::new(store.writer_metrics())),
+            store,
         }
     }
 }
@@ -147,6 +151,8 @@ pub fn app(state: AppState) -> Router {
         .merge(private)
         .merge(widget::router())
         .merge(health::router())
+        .merge(metrics::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count_posts))
         .with_state(state)
         .layer(
             ServiceBuilder::new()

@@ -109,6 +109,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     let listener = bind(args.listen).map_err(|e| format!("listening on {}: {e}", args.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let metrics_listener = match args.operations.metrics_listen {
+        Some(at) => Some(bind(at).map_err(|e| format!("listening on {at} (--metrics-listen): {e}"))?),
+        None => None,
+    };
     let shown = if address.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], address.port())) } else { address };
     let links = Links::new(args.notify.public_url.as_deref().unwrap_or(&format!("http://{shown}")));
     // The port answers (503, "starting") while the database is reached and migrated.
@@ -119,7 +123,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     });
     let gate = serve::Gate::default();
     let server = tokio::spawn(serve::serve(listener, gate.router(), limits, stopped(stopping.clone())));
-    let Some((store, writer)) = open_store(&database, plan, stopping).await? else {
+    let Some((store, writer)) = open_store(&database, plan, stopping.clone()).await? else {
         let _ = server.await;
         return Ok(());
     };
@@ -167,6 +171,16 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         humantime::format_duration(limits.body_timeout),
         humantime::format_duration(limits.idle_timeout),
     );
+    let (metrics_server, metrics_note) = match metrics_listener {
+        Some(listener) => {
+            let at = listener.local_addr().map_err(|e| e.to_string())?;
+            let router = platinum_collector::metrics::open_router(state.clone());
+            let server = tokio::spawn(serve::serve(listener, router, limits, stopped(stopping.clone())));
+            (Some(server), format!("http://{at}/metrics without a token, and here with it"))
+        }
+        None => (None, format!("http://{shown}/metrics with the admin token")),
+    };
+    let banner = format!("{banner}  metrics:     {metrics_note}\n");
     gate.open(app(state));
     // One write, and its failure ignored: a supervisor or pipe that closed stdout must not stop
     // the server (println! would panic on the broken pipe).
@@ -177,6 +191,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
 
     if let Err(e) = server.await {
         tracing::error!(error = %e, "the server task ended abnormally");
+    }
+    // Its router holds a handle on the store too.
+    if let Some(server) = metrics_server {
+        if let Err(e) = server.await {
+            tracing::error!(error = %e, "the metrics server task ended abnormally");
+        }
     }
     // The router holds a handle on the store: the writer finishes once every handle is gone.
     drop(gate);

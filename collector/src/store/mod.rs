@@ -232,6 +232,8 @@ pub struct Store {
     claim_lease: i64,
     /// How SQLite read connections are opened, for [`Store::with_reads_of_its_own`].
     sqlite: Option<Arc<sqlx::sqlite::SqliteConnectOptions>>,
+    /// What the writer records of its commits, for `GET /metrics`.
+    writer_metrics: Arc<crate::metrics::WriterMetrics>,
 }
 
 /// The writer task; await [`Writer::finish`] after the last [`Store`] clone is dropped so queued
@@ -263,23 +265,24 @@ impl Store {
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
         let queue: Queue = Arc::new(tokio::sync::Mutex::new(rx));
         let stored = Arc::new(AtomicU64::new(0));
+        let writer_metrics = Arc::new(crate::metrics::WriterMetrics::default());
         let unhappiness = plan.unhappiness;
         let (reads, sqlite, writers) = match database {
             Database::Sqlite(path) => {
                 let (reads, writer, options) = sqlite::open(path).await?;
-                let writer = tokio::spawn(sqlite::sql::write_loop(writer, queue, plan, Arc::clone(&stored)));
+                let writer = tokio::spawn(sqlite::sql::write_loop(writer, queue, plan, Arc::clone(&stored), Arc::clone(&writer_metrics)));
                 (Reads::Sqlite(reads), Some(Arc::new(options)), vec![writer])
             }
             Database::Postgres(url) => {
                 let (reads, writer) = postgres::open(url, POSTGRES_WRITERS).await?;
                 let writers = (0..POSTGRES_WRITERS)
-                    .map(|_| tokio::spawn(postgres::sql::write_loop(writer.clone(), Arc::clone(&queue), plan.clone(), Arc::clone(&stored))))
+                    .map(|_| tokio::spawn(postgres::sql::write_loop(writer.clone(), Arc::clone(&queue), plan.clone(), Arc::clone(&stored), Arc::clone(&writer_metrics))))
                     .collect();
                 (Reads::Postgres(reads), None, writers)
             }
         };
         let claim_lease = i64::try_from(DEFAULT_CLAIM_LEASE.as_secs()).unwrap_or(i64::MAX);
-        Ok((Self { reads, writer: tx, stored, unhappiness, claim_lease, sqlite }, Writer(writers)))
+        Ok((Self { reads, writer: tx, stored, unhappiness, claim_lease, sqlite, writer_metrics }, Writer(writers)))
     }
 
     /// The same store, holding a notification it is sending for `lease` before another collector
@@ -306,6 +309,11 @@ impl Store {
     /// Which ratings count as unhappy.
     pub fn unhappiness(&self) -> Unhappiness {
         self.unhappiness
+    }
+
+    /// What the writer records of its commits.
+    pub fn writer_metrics(&self) -> &crate::metrics::WriterMetrics {
+        &self.writer_metrics
     }
 
     /// How many new responses this process has stored since it started.

@@ -567,7 +567,7 @@ fn insert_rows<'a>(rows: &[&'a NewFeedback]) -> QueryBuilder<'a, Db> {
 
 /// Writes whatever has queued up, a transaction per batch, answering each writer after the
 /// commit, until every store handle is dropped.
-pub async fn write_loop(mut target: WriteTarget, queue: Queue, plan: AlertPlan, counted: Arc<AtomicU64>) {
+pub async fn write_loop(mut target: WriteTarget, queue: Queue, plan: AlertPlan, counted: Arc<AtomicU64>, metrics: Arc<crate::metrics::WriterMetrics>) {
     let mut writes = Vec::with_capacity(MAX_BATCH);
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut deliveries = Vec::new();
@@ -580,6 +580,7 @@ pub async fn write_loop(mut target: WriteTarget, queue: Queue, plan: AlertPlan, 
             }
         }
         let rows: Vec<&NewFeedback> = batch.iter().map(|(row, _)| row).collect();
+        let started = std::time::Instant::now();
         let mut outcome = write_batch(&mut target, &rows, &deliveries, &plan).await;
         // A transaction another collector's got in the way of is simply written again.
         for _ in 0..MAX_CONFLICT_RETRIES {
@@ -591,6 +592,10 @@ pub async fn write_loop(mut target: WriteTarget, queue: Queue, plan: AlertPlan, 
         drop(rows);
         match outcome {
             Ok((stored, alerted)) => {
+                metrics.committed(batch.len(), started.elapsed());
+                for ((row, _), _) in batch.iter().zip(&stored).filter(|(_, s)| matches!(s, Stored::Created)) {
+                    metrics.stored(row.feedback.scale.name(), i64::from(row.feedback.rating));
+                }
                 let created = stored.iter().filter(|s| matches!(s, Stored::Created)).count();
                 counted.fetch_add(created as u64, Ordering::Relaxed);
                 if alerted {
