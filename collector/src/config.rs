@@ -97,11 +97,16 @@ pub struct OperationsArgs {
 impl ServeArgs {
     /// The database to open: --database-url, else --db, else `platinum.db` here.
     pub fn database(&self) -> crate::store::Database {
-        match (&self.database_url, &self.db) {
-            (Some(url), _) => url.clone(),
-            (None, Some(path)) => crate::store::Database::Sqlite(path.clone()),
-            (None, None) => crate::store::Database::Sqlite(PathBuf::from("platinum.db")),
-        }
+        chosen_database(self.database_url.as_ref(), self.db.as_ref())
+    }
+}
+
+/// --database-url, else --db, else `platinum.db` here.
+fn chosen_database(url: Option<&crate::store::Database>, db: Option<&PathBuf>) -> crate::store::Database {
+    match (url, db) {
+        (Some(url), _) => url.clone(),
+        (None, Some(path)) => crate::store::Database::Sqlite(path.clone()),
+        (None, None) => crate::store::Database::Sqlite(PathBuf::from("platinum.db")),
     }
 }
 
@@ -375,6 +380,16 @@ pub enum Command {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         to: String,
     },
+    /// Copy the SQLite database to a new file while the collector serves: a consistent snapshot
+    /// (`VACUUM INTO`), compacted, that a collector can be started on. Refuses to overwrite a
+    /// file. On PostgreSQL, use pg_dump.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Time durable inserts straight into SQLite, one row per commit and in batches.
     #[command(name = "bench-sqlite", hide = true)]
     BenchSqlite {
@@ -385,6 +400,25 @@ pub enum Command {
         #[arg(long, default_value_t = 3)]
         seconds: u64,
     },
+}
+
+/// Which database a command other than serving works on, as the server is told.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// The database as the server's --database-url takes it.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, conflicts_with = "db", value_parser = parse_database_url)]
+    pub database_url: Option<crate::store::Database>,
+
+    /// SQLite database file: the same as --database-url sqlite://FILE. Default: platinum.db.
+    #[arg(long, env = "PLATINUM_DB")]
+    pub db: Option<PathBuf>,
+}
+
+impl DatabaseArgs {
+    /// The database named, as [`ServeArgs::database`] picks it.
+    pub fn database(&self) -> crate::store::Database {
+        chosen_database(self.database_url.as_ref(), self.db.as_ref())
+    }
 }
 
 fn parse_origin(value: &str) -> Result<String, String> {

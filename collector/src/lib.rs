@@ -6,6 +6,7 @@
 //! module.
 
 pub mod auth;
+pub mod backup;
 pub mod bench;
 mod charts;
 pub mod client;

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
                 bench::count(&database).await.map_err(|e| e.to_string())
             }
             Some(Command::BenchSqlite { db, seconds }) => bench::sqlite_insert_rate(&db, seconds).await.map_err(|e| e.to_string()),
+            Some(Command::Backup { to, database }) => backup(&database.database(), &to).await,
             None => serve(cli.serve).await,
         }
     });
@@ -224,6 +225,15 @@ async fn migrate_sqlite_to_postgres(from: &std::path::Path, to: &str) -> Result<
         .map_err(|e| format!("copying {} to {}: {e}", from.display(), Database::Postgres(target.clone()).describe()))?;
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(copied.to_string().as_bytes()).and_then(|()| out.flush());
+    Ok(())
+}
+
+/// Copies the SQLite database to `to` and prints what the copy holds.
+async fn backup(database: &Database, to: &std::path::Path) -> Result<(), String> {
+    let copied = platinum_collector::backup::backup(database, to).await.map_err(|e| e.to_string())?;
+    let line = format!("backed up {} responses to {} ({} bytes)\n", copied.responses, to.display(), copied.bytes);
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(line.as_bytes()).and_then(|()| out.flush());
     Ok(())
 }
 
