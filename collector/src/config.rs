@@ -92,6 +92,12 @@ pub struct OperationsArgs {
     /// it with the token either way.
     #[arg(long, env = "PLATINUM_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
+
+    /// Delete responses received more than this many days ago, with their metadata, replies
+    /// and notifications: at start-up, then every hour, 500 per transaction. Default: keep
+    /// everything.
+    #[arg(long, env = "PLATINUM_RETAIN_DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub retain_days: Option<u32>,
 }
 
 impl ServeArgs {
@@ -387,6 +393,16 @@ pub enum Command {
         /// The file to write; it must not exist yet.
         #[arg(long)]
         to: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Delete every response left with an e-mail address (typed, or the signed-in visitor's; in
+    /// any case), the replies to them and their notifications, and replace the address in
+    /// stored digests; prints how many of each. Safe while the collector serves.
+    Forget {
+        /// The visitor's address.
+        #[arg(long)]
+        email: String,
         #[command(flatten)]
         database: DatabaseArgs,
     },

@@ -42,6 +42,7 @@ fn main() -> ExitCode {
             }
             Some(Command::BenchSqlite { db, seconds }) => bench::sqlite_insert_rate(&db, seconds).await.map_err(|e| e.to_string()),
             Some(Command::Backup { to, database }) => backup(&database.database(), &to).await,
+            Some(Command::Forget { email, database }) => forget(&database.database(), &email).await,
             None => serve(cli.serve).await,
         }
     });
@@ -181,7 +182,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         }
         None => (None, format!("http://{shown}/metrics with the admin token")),
     };
-    let banner = format!("{banner}  metrics:     {metrics_note}\n");
+    let retention = args.operations.retain_days.map(|days| platinum_collector::retention::spawn(store.clone(), Clock::system(), days, stopping.clone()));
+    let retention_note = args.operations.retain_days.map_or_else(|| "keeps every response".to_owned(), |days| format!("deletes responses after {days} days, hourly"));
+    let banner = format!("{banner}  metrics:     {metrics_note}\n  retention:   {retention_note}\n");
     gate.open(app(state));
     // One write, and its failure ignored: a supervisor or pipe that closed stdout must not stop
     // the server (println! would panic on the broken pipe).
@@ -193,12 +196,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     if let Err(e) = server.await {
         tracing::error!(error = %e, "the server task ended abnormally");
     }
-    // Its router holds a handle on the store too.
-    if let Some(server) = metrics_server {
-        if let Err(e) = server.await {
-            tracing::error!(error = %e, "the metrics server task ended abnormally");
-        }
-    }
+    // The retention task and the metrics router hold handles on the store too.
+    join(retention, "the retention task").await;
+    join(metrics_server, "the metrics server task").await;
     // The router holds a handle on the store: the writer finishes once every handle is gone.
     drop(gate);
     let _ = stop_notifier.send(true);
@@ -232,6 +232,22 @@ async fn migrate_sqlite_to_postgres(from: &std::path::Path, to: &str) -> Result<
 async fn backup(database: &Database, to: &std::path::Path) -> Result<(), String> {
     let copied = platinum_collector::backup::backup(database, to).await.map_err(|e| e.to_string())?;
     let line = format!("backed up {} responses to {} ({} bytes)\n", copied.responses, to.display(), copied.bytes);
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(line.as_bytes()).and_then(|()| out.flush());
+    Ok(())
+}
+
+/// Deletes what is stored for the address `email` and prints how many of each.
+async fn forget(database: &Database, email: &str) -> Result<(), String> {
+    use platinum_collector::erasure;
+    let address = erasure::address(email).map_err(|e| e.to_string())?;
+    let (store, writer) = Store::open_with(database, AlertPlan::default()).await.map_err(|e| format!("opening the database ({}): {e}", database.describe()))?;
+    let deleted = erasure::forget(&store, address, "command line").await;
+    store.close().await;
+    drop(store);
+    writer.finish().await;
+    let deleted = deleted.map_err(|e| format!("nothing was deleted: {e}"))?;
+    let line = format!("deleted {}\n", erasure::words(&deleted));
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(line.as_bytes()).and_then(|()| out.flush());
     Ok(())
@@ -285,6 +301,14 @@ async fn open_store(database: &Database, plan: AlertPlan, mut stopping: tokio::s
             _ = stopping.changed() => return Ok(None),
         }
         pause = (pause * 2).min(Duration::from_secs(30));
+    }
+}
+
+/// Waits for `task`, if there is one, logging if it ended abnormally.
+async fn join(task: Option<tokio::task::JoinHandle<()>>, what: &str) {
+    let Some(task) = task else { return };
+    if let Err(e) = task.await {
+        tracing::error!(error = %e, "{what} ended abnormally");
     }
 }
 

@@ -535,6 +535,63 @@ impl Store {
     pub async fn replies_of(&self, feedback_id: &str) -> Result<Vec<ReplyRow>, sqlx::Error> {
         on_reads!(self, replies_of(feedback_id))
     }
+
+    /// Deletes up to `limit` of the responses received before `before` (RFC 3339 UTC), oldest
+    /// first, with their metadata, replies and notifications, in one transaction.
+    pub async fn delete_received_before(&self, before: &str, limit: u32) -> Result<Deleted, sqlx::Error> {
+        on_reads!(self, delete_received_before(before, limit))
+    }
+
+    /// What [`Store::forget_address`] would delete for `address`.
+    pub async fn count_address(&self, address: &str) -> Result<Deleted, sqlx::Error> {
+        on_reads!(self, count_address(address))
+    }
+
+    /// Deletes every response left by `address` (typed, or the signed-in visitor's; in any
+    /// case) with their metadata, replies and notifications, and replaces the address in the
+    /// digests that quoted it, in one transaction.
+    pub async fn forget_address(&self, address: &str) -> Result<Deleted, sqlx::Error> {
+        on_reads!(self, forget_address(address))
+    }
+}
+
+/// What deleting responses (by retention or erasure) deleted, or would delete.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Deleted {
+    /// Responses.
+    pub responses: u64,
+    /// Their metadata entries.
+    pub metadata: u64,
+    /// The owner's replies to them.
+    pub replies: u64,
+    /// Notifications about them or their replies.
+    pub notifications: u64,
+    /// Digests that quoted the address, which is replaced there (erasure only).
+    pub digests: u64,
+}
+
+impl Deleted {
+    /// Logs the counts as one line headed `event`; never what was deleted.
+    pub fn log(&self, event: &str) {
+        tracing::info!(
+            responses = self.responses,
+            metadata = self.metadata,
+            replies = self.replies,
+            notifications = self.notifications,
+            digests = self.digests,
+            "{event}"
+        );
+    }
+}
+
+impl std::ops::AddAssign for Deleted {
+    fn add_assign(&mut self, other: Self) {
+        self.responses += other.responses;
+        self.metadata += other.metadata;
+        self.replies += other.replies;
+        self.notifications += other.notifications;
+        self.digests += other.digests;
+    }
 }
 
 /// What a set of responses adds up to on each scale: the figures the dashboard and the digest
