@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
-use crate::{AppError, AppState};
+use crate::AppError;
 
 /// One file of `dist/` with its precompressed forms.
 pub(crate) struct EmbeddedFile {
