@@ -79,16 +79,40 @@ pub struct ServeArgs {
     /// Without it, behind a proxy every visitor would share the proxy's limit.
     #[arg(long = "trusted-proxy", env = "PLATINUM_TRUSTED_PROXY", value_delimiter = ',', value_parser = crate::client::parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    #[command(flatten)]
+    pub operations: OperationsArgs,
+}
+
+/// Options for running the collector: metrics for a scraper, and how long responses are kept.
+#[derive(Debug, Clone, Args)]
+pub struct OperationsArgs {
+    /// Also serve GET /metrics at this address and port without the admin token, for a
+    /// Prometheus scraper on a private network (such as 10.0.0.5:9090). The main address serves
+    /// it with the token either way.
+    #[arg(long, env = "PLATINUM_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
+    /// Delete responses received more than this many days ago, with their metadata, replies
+    /// and notifications: at start-up, then every hour, 500 per transaction. Default: keep
+    /// everything.
+    #[arg(long, env = "PLATINUM_RETAIN_DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub retain_days: Option<u32>,
 }
 
 impl ServeArgs {
     /// The database to open: --database-url, else --db, else `platinum.db` here.
     pub fn database(&self) -> crate::store::Database {
-        match (&self.database_url, &self.db) {
-            (Some(url), _) => url.clone(),
-            (None, Some(path)) => crate::store::Database::Sqlite(path.clone()),
-            (None, None) => crate::store::Database::Sqlite(PathBuf::from("platinum.db")),
-        }
+        chosen_database(self.database_url.as_ref(), self.db.as_ref())
+    }
+}
+
+/// --database-url, else --db, else `platinum.db` here.
+fn chosen_database(url: Option<&crate::store::Database>, db: Option<&PathBuf>) -> crate::store::Database {
+    match (url, db) {
+        (Some(url), _) => url.clone(),
+        (None, Some(path)) => crate::store::Database::Sqlite(path.clone()),
+        (None, None) => crate::store::Database::Sqlite(PathBuf::from("platinum.db")),
     }
 }
 
@@ -362,6 +386,26 @@ pub enum Command {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         to: String,
     },
+    /// Copy the SQLite database to a new file while the collector serves: a consistent snapshot
+    /// (`VACUUM INTO`), compacted, that a collector can be started on. Refuses to overwrite a
+    /// file. On PostgreSQL, use pg_dump.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Delete every response left with an e-mail address (typed, or the signed-in visitor's; in
+    /// any case), the replies to them and their notifications, and replace the address in
+    /// stored digests; prints how many of each. Safe while the collector serves.
+    Forget {
+        /// The visitor's address.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Time durable inserts straight into SQLite, one row per commit and in batches.
     #[command(name = "bench-sqlite", hide = true)]
     BenchSqlite {
@@ -372,6 +416,25 @@ pub enum Command {
         #[arg(long, default_value_t = 3)]
         seconds: u64,
     },
+}
+
+/// Which database a command other than serving works on, as the server is told.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// The database as the server's --database-url takes it.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, conflicts_with = "db", value_parser = parse_database_url)]
+    pub database_url: Option<crate::store::Database>,
+
+    /// SQLite database file: the same as --database-url sqlite://FILE. Default: platinum.db.
+    #[arg(long, env = "PLATINUM_DB")]
+    pub db: Option<PathBuf>,
+}
+
+impl DatabaseArgs {
+    /// The database named, as [`ServeArgs::database`] picks it.
+    pub fn database(&self) -> crate::store::Database {
+        chosen_database(self.database_url.as_ref(), self.db.as_ref())
+    }
 }
 
 fn parse_origin(value: &str) -> Result<String, String> {

@@ -35,6 +35,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/dashboard/feedback/{id}/followed-up", post(mark_followed_up))
         .route("/dashboard/feedback/{id}/reply", post(reply))
         .merge(crate::notifications::router())
+        .merge(crate::erasure::router())
         .route_layer(from_fn_with_state(state.clone(), refuse_cross_site_posts))
 }
 
@@ -560,6 +561,7 @@ pub(crate) fn layout(title: &str, body: Markup) -> Markup {
                 a href="/dashboard" { "Overview" }
                 a href="/dashboard/follow-up" { "Needs follow-up" }
                 a href="/dashboard/notifications" { "Notifications" }
+                a href="/dashboard/erase" { "Erase an address" }
                 form method="post" action="/dashboard/logout" { button type="submit" { "Log out" } }
                 form method="post" action="/dashboard/logout-everywhere" {
                     button type="submit" title="Ends every dashboard session, on every device" { "Log out everywhere" }

@@ -6,6 +6,7 @@
 //! module.
 
 pub mod auth;
+pub mod backup;
 pub mod bench;
 mod charts;
 pub mod client;
@@ -14,16 +15,19 @@ pub mod config;
 mod dashboard;
 pub mod digest;
 pub mod delivery;
+pub mod erasure;
 pub mod error;
 mod feedback;
 pub mod filter;
 mod health;
 pub mod notify;
 pub mod rating;
+pub mod retention;
 pub mod notifications;
 pub mod limit;
 pub mod openapi;
 pub mod mail;
+pub mod metrics;
 pub mod serve;
 pub mod session;
 pub mod store;
@@ -101,6 +105,8 @@ pub struct AppState {
     /// The domain of the `From` address when e-mail is configured: replies can be sent, and
     /// their Message-IDs are made in it.
     pub reply_domain: Option<Arc<str>>,
+    /// The figures `GET /metrics` shows.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -112,7 +118,6 @@ impl AppState {
         let auth_failures = limit::FailureLimit::new(policy.auth_limit, trusted.clone());
         limit::forget_quiet_clients(post_limit.as_ref(), &auth_failures);
         Self {
-            store,
             admin,
             allowed_origins: policy.allowed_origins.into(),
             trusted_proxies: trusted,
@@ -123,6 +128,8 @@ impl AppState {
             channel_names: Arc::from([]),
             notify_wake: Arc::new(tokio::sync::Notify::new()),
             reply_domain: None,
+            metrics: Arc::new(metrics::Metrics::new(store.writer_metrics())),
+            store,
         }
     }
 }
@@ -149,6 +156,8 @@ pub fn app(state: AppState) -> Router {
         .merge(widget::router())
         .merge(health::router())
         .merge(openapi::router())
+        .merge(metrics::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count_posts))
         .with_state(state)
         .layer(
             ServiceBuilder::new()

@@ -41,6 +41,8 @@ fn main() -> ExitCode {
                 bench::count(&database).await.map_err(|e| e.to_string())
             }
             Some(Command::BenchSqlite { db, seconds }) => bench::sqlite_insert_rate(&db, seconds).await.map_err(|e| e.to_string()),
+            Some(Command::Backup { to, database }) => backup(&database.database(), &to).await,
+            Some(Command::Forget { email, database }) => forget(&database.database(), &email).await,
             None => serve(cli.serve).await,
         }
     });
@@ -109,6 +111,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     };
     let listener = bind(args.listen).map_err(|e| format!("listening on {}: {e}", args.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let metrics_listener = match args.operations.metrics_listen {
+        Some(at) => Some(bind(at).map_err(|e| format!("listening on {at} (--metrics-listen): {e}"))?),
+        None => None,
+    };
     let shown = if address.ip().is_unspecified() { SocketAddr::from(([127, 0, 0, 1], address.port())) } else { address };
     let links = Links::new(args.notify.public_url.as_deref().unwrap_or(&format!("http://{shown}")));
     // The port answers (503, "starting") while the database is reached and migrated.
@@ -119,7 +125,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     });
     let gate = serve::Gate::default();
     let server = tokio::spawn(serve::serve(listener, gate.router(), limits, stopped(stopping.clone())));
-    let Some((store, writer)) = open_store(&database, plan, stopping).await? else {
+    let Some((store, writer)) = open_store(&database, plan, stopping.clone()).await? else {
         let _ = server.await;
         return Ok(());
     };
@@ -167,6 +173,18 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         humantime::format_duration(limits.body_timeout),
         humantime::format_duration(limits.idle_timeout),
     );
+    let (metrics_server, metrics_note) = match metrics_listener {
+        Some(listener) => {
+            let at = listener.local_addr().map_err(|e| e.to_string())?;
+            let router = platinum_collector::metrics::open_router(state.clone());
+            let server = tokio::spawn(serve::serve(listener, router, limits, stopped(stopping.clone())));
+            (Some(server), format!("http://{at}/metrics without a token, and here with it"))
+        }
+        None => (None, format!("http://{shown}/metrics with the admin token")),
+    };
+    let retention = args.operations.retain_days.map(|days| platinum_collector::retention::spawn(store.clone(), Clock::system(), days, stopping.clone()));
+    let retention_note = args.operations.retain_days.map_or_else(|| "keeps every response".to_owned(), |days| format!("deletes responses after {days} days, hourly"));
+    let banner = format!("{banner}  metrics:     {metrics_note}\n  retention:   {retention_note}\n");
     gate.open(app(state));
     // One write, and its failure ignored: a supervisor or pipe that closed stdout must not stop
     // the server (println! would panic on the broken pipe).
@@ -178,6 +196,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     if let Err(e) = server.await {
         tracing::error!(error = %e, "the server task ended abnormally");
     }
+    // The retention task and the metrics router hold handles on the store too.
+    join(retention, "the retention task").await;
+    join(metrics_server, "the metrics server task").await;
     // The router holds a handle on the store: the writer finishes once every handle is gone.
     drop(gate);
     let _ = stop_notifier.send(true);
@@ -204,6 +225,31 @@ async fn migrate_sqlite_to_postgres(from: &std::path::Path, to: &str) -> Result<
         .map_err(|e| format!("copying {} to {}: {e}", from.display(), Database::Postgres(target.clone()).describe()))?;
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(copied.to_string().as_bytes()).and_then(|()| out.flush());
+    Ok(())
+}
+
+/// Copies the SQLite database to `to` and prints what the copy holds.
+async fn backup(database: &Database, to: &std::path::Path) -> Result<(), String> {
+    let copied = platinum_collector::backup::backup(database, to).await.map_err(|e| e.to_string())?;
+    let line = format!("backed up {} responses to {} ({} bytes)\n", copied.responses, to.display(), copied.bytes);
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(line.as_bytes()).and_then(|()| out.flush());
+    Ok(())
+}
+
+/// Deletes what is stored for the address `email` and prints how many of each.
+async fn forget(database: &Database, email: &str) -> Result<(), String> {
+    use platinum_collector::erasure;
+    let address = erasure::address(email).map_err(|e| e.to_string())?;
+    let (store, writer) = Store::open_with(database, AlertPlan::default()).await.map_err(|e| format!("opening the database ({}): {e}", database.describe()))?;
+    let deleted = erasure::forget(&store, address, "command line").await;
+    store.close().await;
+    drop(store);
+    writer.finish().await;
+    let deleted = deleted.map_err(|e| format!("nothing was deleted: {e}"))?;
+    let line = format!("deleted {}\n", erasure::words(&deleted));
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(line.as_bytes()).and_then(|()| out.flush());
     Ok(())
 }
 
@@ -255,6 +301,14 @@ async fn open_store(database: &Database, plan: AlertPlan, mut stopping: tokio::s
             _ = stopping.changed() => return Ok(None),
         }
         pause = (pause * 2).min(Duration::from_secs(30));
+    }
+}
+
+/// Waits for `task`, if there is one, logging if it ended abnormally.
+async fn join(task: Option<tokio::task::JoinHandle<()>>, what: &str) {
+    let Some(task) = task else { return };
+    if let Err(e) = task.await {
+        tracing::error!(error = %e, "{what} ended abnormally");
     }
 }
 

@@ -54,11 +54,26 @@ pub const NOT_API: &[&str] = &[
     "/dashboard/feedback/{id}/reply",
     "/dashboard/notifications",
     "/dashboard/notifications/{id}/send-again",
+    "/dashboard/erase",
 ];
 
 /// A response of status `description` whose body is the error object.
 fn error(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+/// The answer to a missing or wrong admin token.
+fn unauthorized() -> Value {
+    json!({
+        "description": "The admin token is missing or wrong.",
+        "headers": { "WWW-Authenticate": { "description": "`Bearer`.", "schema": { "type": "string" } } },
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+    })
+}
+
+/// The answer once an address has sent too many wrong admin tokens.
+fn wrong_tokens() -> Value {
+    error_retry("Too many wrong admin tokens from this address; the next try is not looked at before `Retry-After`.")
 }
 
 /// An error response that also asks the client to wait (`Retry-After`).
@@ -112,7 +127,8 @@ pub fn document() -> Value {
         "tags": [
             { "name": "feedback", "description": "Responses coming in and going out." },
             { "name": "widget", "description": "The widget's files, which a site's page loads." },
-            { "name": "health", "description": "For process supervisors and load balancers." }
+            { "name": "health", "description": "For process supervisors and load balancers." },
+            { "name": "operations", "description": "For the people running the collector." }
         ],
         "paths": {
             "/api/feedback": {
@@ -194,12 +210,8 @@ pub fn document() -> Value {
                             }
                         },
                         "400": error("A query parameter is not valid; `field` names it."),
-                        "401": {
-                            "description": "The admin token is missing or wrong.",
-                            "headers": { "WWW-Authenticate": { "description": "`Bearer`.", "schema": { "type": "string" } } },
-                            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
-                        },
-                        "429": error_retry("Too many wrong admin tokens from this address; the next try is not looked at before `Retry-After`."),
+                        "401": unauthorized(),
+                        "429": wrong_tokens(),
                         "500": error("The server failed."),
                         "503": error_retry("The database cannot be reached just now (or the collector is starting or stopping).")
                     }
@@ -245,7 +257,25 @@ pub fn document() -> Value {
                 }
             },
             "/healthz": health("Whether the collector is up and its database answers (for a process supervisor)"),
-            "/readyz": health("Whether the collector is ready for traffic: the database answers within two seconds (for a load balancer)")
+            "/readyz": health("Whether the collector is ready for traffic: the database answers within two seconds (for a load balancer)"),
+            "/metrics": {
+                "get": {
+                    "operationId": "metrics",
+                    "summary": "Figures for a Prometheus scraper",
+                    "tags": ["operations"],
+                    "description": "Posts by status, responses stored by scale and rating, the writer's batch sizes and commit times, \
+                        pending notifications and resident memory, in the OpenMetrics text format. Also served without a token on \
+                        `--metrics-listen`, an address that serves nothing else.",
+                    "security": [{ "adminToken": [] }],
+                    "responses": {
+                        "200": { "description": "The figures.", "content": { "application/openmetrics-text": { "schema": { "type": "string" } } } },
+                        "401": unauthorized(),
+                        "429": wrong_tokens(),
+                        "500": error("The server failed."),
+                        "503": error_retry("The database cannot be reached just now (or the collector is starting or stopping).")
+                    }
+                }
+            }
         },
         "components": {
             "securitySchemes": {

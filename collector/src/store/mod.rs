@@ -232,6 +232,8 @@ pub struct Store {
     claim_lease: i64,
     /// How SQLite read connections are opened, for [`Store::with_reads_of_its_own`].
     sqlite: Option<Arc<sqlx::sqlite::SqliteConnectOptions>>,
+    /// What the writer records of its commits, for `GET /metrics`.
+    writer_metrics: Arc<crate::metrics::WriterMetrics>,
 }
 
 /// The writer task; await [`Writer::finish`] after the last [`Store`] clone is dropped so queued
@@ -263,23 +265,24 @@ impl Store {
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
         let queue: Queue = Arc::new(tokio::sync::Mutex::new(rx));
         let stored = Arc::new(AtomicU64::new(0));
+        let writer_metrics = Arc::new(crate::metrics::WriterMetrics::default());
         let unhappiness = plan.unhappiness;
         let (reads, sqlite, writers) = match database {
             Database::Sqlite(path) => {
                 let (reads, writer, options) = sqlite::open(path).await?;
-                let writer = tokio::spawn(sqlite::sql::write_loop(writer, queue, plan, Arc::clone(&stored)));
+                let writer = tokio::spawn(sqlite::sql::write_loop(writer, queue, plan, Arc::clone(&stored), Arc::clone(&writer_metrics)));
                 (Reads::Sqlite(reads), Some(Arc::new(options)), vec![writer])
             }
             Database::Postgres(url) => {
                 let (reads, writer) = postgres::open(url, POSTGRES_WRITERS).await?;
                 let writers = (0..POSTGRES_WRITERS)
-                    .map(|_| tokio::spawn(postgres::sql::write_loop(writer.clone(), Arc::clone(&queue), plan.clone(), Arc::clone(&stored))))
+                    .map(|_| tokio::spawn(postgres::sql::write_loop(writer.clone(), Arc::clone(&queue), plan.clone(), Arc::clone(&stored), Arc::clone(&writer_metrics))))
                     .collect();
                 (Reads::Postgres(reads), None, writers)
             }
         };
         let claim_lease = i64::try_from(DEFAULT_CLAIM_LEASE.as_secs()).unwrap_or(i64::MAX);
-        Ok((Self { reads, writer: tx, stored, unhappiness, claim_lease, sqlite }, Writer(writers)))
+        Ok((Self { reads, writer: tx, stored, unhappiness, claim_lease, sqlite, writer_metrics }, Writer(writers)))
     }
 
     /// The same store, holding a notification it is sending for `lease` before another collector
@@ -306,6 +309,11 @@ impl Store {
     /// Which ratings count as unhappy.
     pub fn unhappiness(&self) -> Unhappiness {
         self.unhappiness
+    }
+
+    /// What the writer records of its commits.
+    pub fn writer_metrics(&self) -> &crate::metrics::WriterMetrics {
+        &self.writer_metrics
     }
 
     /// How many new responses this process has stored since it started.
@@ -534,6 +542,63 @@ impl Store {
     /// The owner's replies to response `feedback_id`, oldest first.
     pub async fn replies_of(&self, feedback_id: &str) -> Result<Vec<ReplyRow>, sqlx::Error> {
         on_reads!(self, replies_of(feedback_id))
+    }
+
+    /// Deletes up to `limit` of the responses received before `before` (RFC 3339 UTC), oldest
+    /// first, with their metadata, replies and notifications, in one transaction.
+    pub async fn delete_received_before(&self, before: &str, limit: u32) -> Result<Deleted, sqlx::Error> {
+        on_reads!(self, delete_received_before(before, limit))
+    }
+
+    /// What [`Store::forget_address`] would delete for `address`.
+    pub async fn count_address(&self, address: &str) -> Result<Deleted, sqlx::Error> {
+        on_reads!(self, count_address(address))
+    }
+
+    /// Deletes every response left by `address` (typed, or the signed-in visitor's; in any
+    /// case) with their metadata, replies and notifications, and replaces the address in the
+    /// digests that quoted it, in one transaction.
+    pub async fn forget_address(&self, address: &str) -> Result<Deleted, sqlx::Error> {
+        on_reads!(self, forget_address(address))
+    }
+}
+
+/// What deleting responses (by retention or erasure) deleted, or would delete.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Deleted {
+    /// Responses.
+    pub responses: u64,
+    /// Their metadata entries.
+    pub metadata: u64,
+    /// The owner's replies to them.
+    pub replies: u64,
+    /// Notifications about them or their replies.
+    pub notifications: u64,
+    /// Digests that quoted the address, which is replaced there (erasure only).
+    pub digests: u64,
+}
+
+impl Deleted {
+    /// Logs the counts as one line headed `event`; never what was deleted.
+    pub fn log(&self, event: &str) {
+        tracing::info!(
+            responses = self.responses,
+            metadata = self.metadata,
+            replies = self.replies,
+            notifications = self.notifications,
+            digests = self.digests,
+            "{event}"
+        );
+    }
+}
+
+impl std::ops::AddAssign for Deleted {
+    fn add_assign(&mut self, other: Self) {
+        self.responses += other.responses;
+        self.metadata += other.metadata;
+        self.replies += other.replies;
+        self.notifications += other.notifications;
+        self.digests += other.digests;
     }
 }
 

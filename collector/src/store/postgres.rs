@@ -51,6 +51,11 @@ async fn begin(pool: &mut PgPool) -> Result<Transaction<'static, Db>, sqlx::Erro
     pool.begin().await
 }
 
+/// A transaction on `pool` that reads before it writes; row locks are taken as it goes.
+async fn begin_writing(pool: &PgPool) -> Result<Transaction<'static, Db>, sqlx::Error> {
+    pool.begin().await
+}
+
 async fn close(pool: PgPool) {
     // The other writer may still be committing: closing waits for its connection to come back.
     pool.close().await;

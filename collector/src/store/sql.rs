@@ -16,7 +16,7 @@ use super::{Db, WriteTarget};
 use crate::filter::{FeedbackFilter, SpamFilter};
 use crate::rating::{FIVE_POINT_SQL, Unhappiness};
 use crate::store::{
-    AlertPlan, COLUMNS, DayPoint, DeliveryRecord, DeliveryRound, Failure, KeyedFeedback, MAX_BATCH, MAX_CHUNK, MAX_CONFLICT_RETRIES, MAX_IDS, Metadata,
+    AlertPlan, COLUMNS, DayPoint, Deleted, DeliveryRecord, DeliveryRound, Failure, KeyedFeedback, MAX_BATCH, MAX_CHUNK, MAX_CONFLICT_RETRIES, MAX_IDS, Metadata,
     NOTIFICATION_COLUMNS, NewFeedback, NotificationRow, Queue, ReplyRow, SessionRow, Stored, StoredFeedback, Summary, Tally, Write, chunk_size,
 };
 
@@ -593,7 +593,7 @@ fn insert_rows<'a>(rows: &[&'a NewFeedback]) -> QueryBuilder<'a, Db> {
 
 /// Writes whatever has queued up, a transaction per batch, answering each writer after the
 /// commit, until every store handle is dropped.
-pub async fn write_loop(mut target: WriteTarget, queue: Queue, plan: AlertPlan, counted: Arc<AtomicU64>) {
+pub async fn write_loop(mut target: WriteTarget, queue: Queue, plan: AlertPlan, counted: Arc<AtomicU64>, metrics: Arc<crate::metrics::WriterMetrics>) {
     let mut writes = Vec::with_capacity(MAX_BATCH);
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut deliveries = Vec::new();
@@ -606,6 +606,7 @@ pub async fn write_loop(mut target: WriteTarget, queue: Queue, plan: AlertPlan, 
             }
         }
         let rows: Vec<&NewFeedback> = batch.iter().map(|(row, _)| row).collect();
+        let started = std::time::Instant::now();
         let mut outcome = write_batch(&mut target, &rows, &deliveries, &plan).await;
         // A transaction another collector's got in the way of is simply written again.
         for _ in 0..MAX_CONFLICT_RETRIES {
@@ -617,6 +618,10 @@ pub async fn write_loop(mut target: WriteTarget, queue: Queue, plan: AlertPlan, 
         drop(rows);
         match outcome {
             Ok((stored, alerted)) => {
+                metrics.committed(batch.len(), started.elapsed());
+                for ((row, _), _) in batch.iter().zip(&stored).filter(|(_, s)| matches!(s, Stored::Created)) {
+                    metrics.stored(row.feedback.scale.name(), i64::from(row.feedback.rating));
+                }
                 let created = stored.iter().filter(|s| matches!(s, Stored::Created)).count();
                 counted.fetch_add(created as u64, Ordering::Relaxed);
                 if alerted {
@@ -642,4 +647,109 @@ pub async fn write_loop(mut target: WriteTarget, queue: Queue, plan: AlertPlan, 
         }
     }
     super::close(target).await;
+}
+
+// Deleting responses with everything that depends on them: retention and erasure.
+
+/// Deletes the responses `rows` (number, id) with their metadata, the replies to them and the
+/// notifications about them or their replies, inside `tx`, a statement per [`MAX_IDS`].
+async fn delete_responses(tx: &mut Conn, rows: &[(i64, String)]) -> Result<Deleted, sqlx::Error> {
+    let mut deleted = Deleted::default();
+    for chunk in rows.chunks(MAX_IDS) {
+        let seqs = || {
+            let mut list = String::new();
+            for (i, (seq, _)) in chunk.iter().enumerate() {
+                // Numbers from the database itself, written as numbers.
+                list.push_str(if i == 0 { "" } else { ", " });
+                list.push_str(&seq.to_string());
+            }
+            list
+        };
+        let ids = |query: &mut QueryBuilder<'_, Db>| {
+            let mut list = query.separated(", ");
+            for (_, id) in chunk {
+                list.push_bind(id.clone());
+            }
+        };
+        let mut query = QueryBuilder::<Db>::new("DELETE FROM notification WHERE reply_id IN (SELECT id FROM reply WHERE feedback_id IN (");
+        ids(&mut query);
+        query.push("))");
+        deleted.notifications += query.build().execute(&mut *tx).await?.rows_affected();
+        let sql = format!("DELETE FROM notification WHERE feedback_seq IN ({})", seqs());
+        deleted.notifications += sqlx::query(&sql).execute(&mut *tx).await?.rows_affected();
+        let mut query = QueryBuilder::<Db>::new("DELETE FROM reply WHERE feedback_id IN (");
+        ids(&mut query);
+        query.push(")");
+        deleted.replies += query.build().execute(&mut *tx).await?.rows_affected();
+        let sql = format!("DELETE FROM feedback_metadata WHERE feedback_seq IN ({})", seqs());
+        deleted.metadata += sqlx::query(&sql).execute(&mut *tx).await?.rows_affected();
+        let sql = format!("DELETE FROM feedback WHERE seq IN ({})", seqs());
+        deleted.responses += sqlx::query(&sql).execute(&mut *tx).await?.rows_affected();
+    }
+    Ok(deleted)
+}
+
+/// Deletes up to `limit` of the responses received before `before` (RFC 3339 UTC), oldest
+/// first, with everything depending on them, in one transaction.
+pub async fn delete_received_before(pool: &Pool<Db>, before: &str, limit: u32) -> Result<Deleted, sqlx::Error> {
+    let mut tx = super::begin_writing(pool).await?;
+    let rows: Vec<(i64, String)> = sqlx::query_as("SELECT seq, id FROM feedback WHERE received_at < $1 ORDER BY received_at LIMIT $2")
+        .bind(before)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await?;
+    let deleted = delete_responses(&mut tx, &rows).await?;
+    tx.commit().await?;
+    Ok(deleted)
+}
+
+/// The condition on a response left by the address `$1` (lowercased in ASCII), typed or the
+/// signed-in visitor's.
+const ADDRESS_MATCHES: &str = "(lower(email) = $1 OR lower(user_email) = $1)";
+
+/// What deleting the responses left by `address` would delete.
+pub async fn count_address(pool: &Pool<Db>, address: &str) -> Result<Deleted, sqlx::Error> {
+    let of = format!("FROM feedback WHERE {ADDRESS_MATCHES}");
+    let (responses, metadata, replies, notifications): (i64, i64, i64, i64) = sqlx::query_as(&format!(
+        "SELECT (SELECT COUNT(*) {of}), \
+           (SELECT COUNT(*) FROM feedback_metadata WHERE feedback_seq IN (SELECT seq {of})), \
+           (SELECT COUNT(*) FROM reply WHERE feedback_id IN (SELECT id {of})), \
+           (SELECT COUNT(*) FROM notification WHERE feedback_seq IN (SELECT seq {of}) \
+              OR reply_id IN (SELECT r.id FROM reply r WHERE r.feedback_id IN (SELECT id {of})))"
+    ))
+    .bind(address.to_ascii_lowercase())
+    .fetch_one(pool)
+    .await?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok(Deleted { responses: count(responses), metadata: count(metadata), replies: count(replies), notifications: count(notifications), digests: 0 })
+}
+
+/// Deletes every response left by `address` (typed or the signed-in visitor's, in any case)
+/// with everything depending on them, and replaces the address in the digests that quoted it,
+/// in one transaction.
+pub async fn forget_address(pool: &Pool<Db>, address: &str) -> Result<Deleted, sqlx::Error> {
+    let lowered = address.to_ascii_lowercase();
+    let mut tx = super::begin_writing(pool).await?;
+    let found: Vec<(i64, String, Option<String>, Option<String>)> =
+        sqlx::query_as(&format!("SELECT seq, id, email, user_email FROM feedback WHERE {ADDRESS_MATCHES}")).bind(&lowered).fetch_all(&mut *tx).await?;
+    let rows: Vec<(i64, String)> = found.iter().map(|(seq, id, _, _)| (*seq, id.clone())).collect();
+    let mut deleted = delete_responses(&mut tx, &rows).await?;
+    // The address as each response spelled it, as a digest's JSON holds it.
+    let spellings: HashSet<String> = found
+        .into_iter()
+        .flat_map(|(_, _, email, user_email)| [email, user_email])
+        .flatten()
+        .filter(|spelled| spelled.to_ascii_lowercase() == lowered)
+        .filter_map(|spelled| serde_json::to_string(&spelled).ok().map(|json| json.trim_matches('"').to_owned()))
+        .collect();
+    let find = super::FIND;
+    for spelled in spellings {
+        let done = sqlx::query(&format!("UPDATE digest SET body = replace(body, $1, '[erased]') WHERE {find}(body, $1) > 0"))
+            .bind(spelled)
+            .execute(&mut *tx)
+            .await?;
+        deleted.digests += done.rows_affected();
+    }
+    tx.commit().await?;
+    Ok(deleted)
 }

@@ -60,6 +60,13 @@ async fn begin(conn: &mut SqliteConnection) -> Result<Transaction<'_, Db>, sqlx:
     conn.begin().await
 }
 
+/// A transaction on `pool` that reads before it writes. It takes the write lock at once
+/// (waiting, up to the busy timeout, for the writer's commit): a transaction that took it only
+/// at its first write would fail at once if another had committed since its first read.
+async fn begin_writing(pool: &SqlitePool) -> Result<Transaction<'static, Db>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 async fn close(conn: SqliteConnection) {
     if let Err(e) = conn.close().await {
         tracing::warn!(error = %e, "closing the writer connection");

@@ -256,3 +256,29 @@ pub fn database_args(path: &Path) -> Vec<std::ffi::OsString> {
 pub async fn open_store(path: &Path) -> Store {
     Store::open_with(&database_at(path), AlertPlan::default()).await.expect("open the test database").0
 }
+
+/// Stores `payload` as received at `received_at` (RFC 3339 UTC), straight through the store: a
+/// response as old or as new as a test needs.
+pub async fn store_received(store: &Store, mut payload: Value, received_at: &str) {
+    payload["created_at"] = received_at.into();
+    let feedback: platinum_payload::Feedback = serde_json::from_value(payload).expect("payload");
+    let row = platinum_collector::store::NewFeedback { feedback, received_at: received_at.to_owned(), origin: None, clock_skewed: false };
+    store.insert(row).await.expect("stored");
+}
+
+/// The single number `sql` (with `$1` bound to `bind`) answers on the test database at `path`
+/// (see [`database_at`]), read over a connection of its own: what is really in the tables.
+pub async fn count_in(path: &Path, sql: &str, bind: &str) -> i64 {
+    use sqlx::Connection;
+    match database_at(path) {
+        platinum_collector::store::Database::Sqlite(file) => {
+            let options = sqlx::sqlite::SqliteConnectOptions::new().filename(file).read_only(true);
+            let mut conn = sqlx::SqliteConnection::connect_with(&options).await.expect("open the SQLite file");
+            sqlx::query_scalar(sql).bind(bind).fetch_one(&mut conn).await.expect(sql)
+        }
+        platinum_collector::store::Database::Postgres(url) => {
+            let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect to the test database");
+            sqlx::query_scalar(sql).bind(bind).fetch_one(&mut conn).await.expect(sql)
+        }
+    }
+}

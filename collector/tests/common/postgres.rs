@@ -17,6 +17,11 @@ pub struct Backend {
     port: u16,
 }
 
+/// Whether the suite runs against PostgreSQL.
+pub fn on_postgres() -> bool {
+    backend().is_some()
+}
+
 impl Backend {
     /// A new, empty database on it.
     pub fn fresh_database(&self) -> String {
