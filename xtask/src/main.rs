@@ -51,7 +51,7 @@ fn main() -> ExitCode {
         "bench-collector" => bench_collector::run(&root),
         "bench-export" => bench_export::run(&root),
         "openapi" => contract::regenerate(&root),
-        "contract" => contract::schemathesis(&root),
+        "contract" => dist::build(&root).and_then(|_| contract::schemathesis(&root)),
         "help" | "--help" | "-h" | "" => {
             print!("{HELP}");
             Ok(())
@@ -108,14 +108,15 @@ fn test(root: &Path) -> Result {
     }
     run_cmd(&mut suite)?;
     drop(postgres);
-    println!("== the API contract (schemathesis against a collector, with collector/openapi.json's document)");
-    contract::schemathesis(root)?;
     println!("== browser tests (wasm-bindgen-test in headless Chromium)");
     run_cmd(cargo().current_dir(root).args(["test", "--target", "wasm32-unknown-unknown", "--package", "platinum-widget"]))?;
     println!("== size budget");
     let files = dist::build(root)?;
     sizes::print(&files)?;
     sizes::check_budget(&files)?;
+    // After dist/ is built, so the collector it starts serves the widget's real files.
+    println!("== the API contract (schemathesis against a collector, with collector/openapi.json's document)");
+    contract::schemathesis(root)?;
     println!("== end-to-end tests (Playwright, headless Chromium)");
     // A debug build reuses the native tests' artifacts; it embeds the dist/ just built.
     run_cmd(cargo().current_dir(root).args(["build", "--package", "platinum-collector"]))?;
