@@ -250,7 +250,14 @@ mod tests {
         let metadata = &v2["metadata"];
         assert_eq!(n(&metadata["maxProperties"]), Some(MAX_METADATA_ENTRIES));
         assert_eq!(n(&metadata["propertyNames"]["maxLength"]), Some(MAX_METADATA_KEY_CHARS));
-        assert_eq!(metadata["propertyNames"]["pattern"], format!("^[^{METADATA_KEY_SEPARATOR}]*$"));
+        // At least one character that is neither the separator nor one of the control characters
+        // dropped before checking (a key of those alone would be empty once they are gone).
+        let sep = METADATA_KEY_SEPARATOR;
+        assert_eq!(metadata["propertyNames"]["pattern"], format!("^[^{sep}]*[^{sep}\\x00-\\x08\\x0b-\\x1f\\x7f][^{sep}]*$"));
+        for kept in [&top["page"]["properties"]["url"], &top["widget_version"], &user["id"], &user["name"]] {
+            assert_eq!(kept["pattern"], "[^\\x00-\\x08\\x0b-\\x1f\\x7f]", "{kept}");
+        }
+        assert!((0..=0x7f_u8).map(char::from).filter(|&c| controls::is_dropped(c)).eq(('\0'..='\u{8}').chain('\u{b}'..='\u{1f}').chain(['\u{7f}'])));
         assert_eq!(n(&metadata["additionalProperties"]["maxLength"]), Some(MAX_METADATA_VALUE_CHARS));
     }
 }

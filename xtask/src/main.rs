@@ -51,7 +51,7 @@ fn main() -> ExitCode {
         "bench-collector" => bench_collector::run(&root),
         "bench-export" => bench_export::run(&root),
         "openapi" => contract::regenerate(&root),
-        "contract" => dist::build(&root).and_then(|_| contract::schemathesis(&root)),
+        "contract" => dist::build(&root).and_then(|_| contract::schemathesis(&root, None)),
         "help" | "--help" | "-h" | "" => {
             print!("{HELP}");
             Ok(())
@@ -116,7 +116,7 @@ fn test(root: &Path) -> Result {
     sizes::check_budget(&files)?;
     // After dist/ is built, so the collector it starts serves the widget's real files.
     println!("== the API contract (schemathesis against a collector, with collector/openapi.json's document)");
-    contract::schemathesis(root)?;
+    contract::schemathesis(root, Some(contract::CI_SEED))?;
     println!("== end-to-end tests (Playwright, headless Chromium)");
     // A debug build reuses the native tests' artifacts; it embeds the dist/ just built.
     run_cmd(cargo().current_dir(root).args(["build", "--package", "platinum-collector"]))?;
